@@ -1,0 +1,362 @@
+/**
+ * The only place that parses Markdown. A document is split into chunks at top-level ATX headings (outside
+ * front matter and fenced code); each chunk is parsed with unified + remark-parse + remark-gfm +
+ * remark-frontmatter and reduced to flat "facts" with chunk-relative offsets. Re-parsing after an edit
+ * reuses the facts of every chunk whose text did not change, which is what keeps re-checks cheap.
+ */
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkFrontmatter from 'remark-frontmatter';
+import { toString as mdastToString } from 'mdast-util-to-string';
+import type { Nodes, Parents, Root, ListItem as MdListItem, Paragraph, Table, Code } from 'mdast';
+
+/** A span of source text by offsets (relative to its chunk until `ParsedDocument` makes them absolute). */
+export interface OffsetSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface HeadingFact {
+  level: number;
+  text: string;
+  start: number;
+  end: number;
+  textStart: number;
+  textEnd: number;
+  /** Bold pseudo-heading (`**Validate**:`), with the text that follows it on its line. */
+  pseudo: boolean;
+  inlineText: string;
+}
+
+export interface ListItemFact {
+  start: number;
+  end: number;
+  text: string;
+  checked: boolean | null;
+  checkboxStart: number;
+  checkboxEnd: number;
+  codeSpans: OffsetSpan[];
+  depth: number;
+}
+
+export interface CodeFact {
+  lang: string | null;
+  value: string;
+  start: number;
+  end: number;
+  /** Offset of the first content line, or -1 for an empty block. */
+  firstLineStart: number;
+  firstLineEnd: number;
+  fenced: boolean;
+}
+
+export type TableCellFact = OffsetSpan;
+
+export interface TableFact {
+  start: number;
+  end: number;
+  header: TableCellFact[];
+  rows: { start: number; end: number; cells: TableCellFact[] }[];
+}
+
+export interface InlineCodeFact extends OffsetSpan {
+  context: 'list-item' | 'paragraph' | 'table' | 'heading';
+}
+
+export interface LinkFact {
+  url: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Facts of one chunk, all offsets relative to the chunk start. */
+export interface ChunkFacts {
+  frontMatter: OffsetSpan | null;
+  headings: HeadingFact[];
+  listItems: ListItemFact[];
+  codeBlocks: CodeFact[];
+  tables: TableFact[];
+  comments: OffsetSpan[];
+  paragraphs: OffsetSpan[];
+  prose: OffsetSpan[];
+  inlineCode: InlineCodeFact[];
+  links: LinkFact[];
+}
+
+/** A parsed chunk: its text, where it starts, and its facts. */
+export interface ParsedChunk {
+  text: string;
+  start: number;
+  facts: ChunkFacts;
+}
+
+/** A parsed document: chunks in order. Pass it back to `parseMarkdown` to reuse unchanged chunks. */
+export interface ParsedDocument {
+  text: string;
+  chunks: ParsedChunk[];
+}
+
+/** Plain text of a node; HTML (such as `<!-- docplan-disable -->` comments) is not part of it. */
+function toString(node: Nodes): string {
+  return mdastToString(node, { includeHtml: false });
+}
+
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
+
+/** Parses Markdown with the full DocPlan pipeline (no chunking, no reuse). Exposed for benchmarks. */
+export function parseMdast(text: string): Root {
+  return processor.parse(text);
+}
+
+/**
+ * Parses a document, reusing the facts of chunks that are textually identical to chunks of `previous`.
+ */
+export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDocument {
+  const reusable = new Map<string, ChunkFacts>();
+  if (previous) for (const chunk of previous.chunks) reusable.set(chunk.text, chunk.facts);
+  const chunks: ParsedChunk[] = [];
+  const starts = chunkStarts(text);
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const chunkText = text.slice(start, end);
+    // The first chunk may hold front matter, which only parses at the very start of a document, so it
+    // is only reused when it is again the first chunk (the map lookup keeps that: its text starts with ---).
+    const facts = reusable.get(chunkText) ?? extractFacts(processor.parse(chunkText), chunkText, i === 0);
+    chunks.push({ text: chunkText, start, facts });
+  }
+  return { text, chunks };
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
+
+/** Offsets where chunks start: 0, then every top-level ATX heading line outside front matter and fences. */
+export function chunkStarts(text: string): number[] {
+  const starts = [0];
+  let offset = 0;
+  let fence: string | null = null;
+  let inFrontMatter = text.startsWith('---\n') || text.startsWith('---\r\n');
+  let lineNumber = 0;
+  while (offset < text.length) {
+    let next = text.indexOf('\n', offset);
+    next = next === -1 ? text.length : next + 1;
+    const line = text.slice(offset, next).replace(/\r?\n$/, '');
+    if (inFrontMatter) {
+      if (lineNumber > 0 && /^(---|\.\.\.)\s*$/.test(line)) inFrontMatter = false;
+    } else if (fence !== null) {
+      const close = FENCE.exec(line);
+      if (close && close[1][0] === fence[0] && close[1].length >= fence.length && line.slice(close[0].length).trim() === '') {
+        fence = null;
+      }
+    } else {
+      const open = FENCE.exec(line);
+      if (open && !(open[1][0] === '`' && line.slice(open[0].length).includes('`'))) fence = open[1];
+      else if (offset > 0 && ATX_HEADING.test(line)) starts.push(offset);
+    }
+    offset = next;
+    lineNumber++;
+  }
+  return starts;
+}
+
+/** Reduces an mdast tree to flat facts. Never throws on odd trees: unknown nodes are walked generically. */
+function extractFacts(tree: Root, source: string, mayHaveFrontMatter: boolean): ChunkFacts {
+  const facts: ChunkFacts = {
+    frontMatter: null,
+    headings: [],
+    listItems: [],
+    codeBlocks: [],
+    tables: [],
+    comments: [],
+    paragraphs: [],
+    prose: [],
+    inlineCode: [],
+    links: [],
+  };
+  // An explicit stack instead of recursion: deeply nested input must not overflow the call stack.
+  const stack: { node: Nodes; listDepth: number; context: InlineCodeFact['context'] }[] = [];
+  for (let i = tree.children.length - 1; i >= 0; i--) stack.push({ node: tree.children[i], listDepth: 0, context: 'paragraph' });
+  while (stack.length > 0) {
+    const { node, listDepth, context } = stack.pop()!;
+    const start = node.position?.start.offset ?? 0;
+    const end = node.position?.end.offset ?? start;
+    let childContext = context;
+    switch (node.type) {
+      case 'yaml':
+        if (mayHaveFrontMatter && start === 0) facts.frontMatter = { text: node.value, start, end };
+        break;
+      case 'heading': {
+        const textStart = node.children[0]?.position?.start.offset ?? end;
+        const textEnd = node.children.at(-1)?.position?.end.offset ?? end;
+        facts.headings.push({ level: node.depth, text: toString(node).trim(), start, end, textStart, textEnd, pseudo: false, inlineText: '' });
+        childContext = 'heading';
+        break;
+      }
+      case 'paragraph':
+        facts.paragraphs.push({ text: toString(node), start, end });
+        // A bold label opening a list item (`1. **Tests**: ...`) labels the item, it is not a heading.
+        if (context !== 'list-item') addPseudoHeading(node, source, facts);
+        break;
+      case 'listItem':
+        facts.listItems.push(listItemFact(node, source, listDepth));
+        childContext = 'list-item';
+        break;
+      case 'code':
+        facts.codeBlocks.push(codeFact(node, source));
+        break;
+      case 'table':
+        facts.tables.push(tableFact(node));
+        childContext = 'table';
+        break;
+      case 'html':
+        if (node.value.startsWith('<!--')) facts.comments.push({ text: node.value, start, end });
+        break;
+      case 'text':
+        facts.prose.push({ text: node.value, start, end });
+        break;
+      case 'inlineCode':
+        facts.inlineCode.push({ text: node.value, start, end, context });
+        break;
+      case 'link':
+        facts.links.push({ url: node.url, start, end, text: toString(node) });
+        break;
+      default:
+        break;
+    }
+    if ('children' in node) {
+      const children = (node as Parents).children as Nodes[];
+      for (let i = children.length - 1; i >= 0; i--) {
+        stack.push({ node: children[i], listDepth: node.type === 'listItem' ? listDepth + 1 : listDepth, context: childContext });
+      }
+    }
+  }
+  // Children are pushed in reverse, so the walk is a pre-order traversal: facts come out in document order.
+  return facts;
+}
+
+const CHECKBOX = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(\[[ xX]\])/;
+
+function listItemFact(node: MdListItem, source: string, depth: number): ListItemFact {
+  const start = node.position?.start.offset ?? 0;
+  const end = node.position?.end.offset ?? start;
+  let checkboxStart = -1;
+  let checkboxEnd = -1;
+  const checked = typeof node.checked === 'boolean' ? node.checked : null;
+  if (checked !== null) {
+    // The item's position starts at its marker; the box follows the marker on the same line.
+    const lineEnd = source.indexOf('\n', start);
+    const firstLine = source.slice(start, lineEnd === -1 ? end : lineEnd);
+    const match = CHECKBOX.exec(firstLine);
+    if (match) {
+      checkboxStart = start + firstLine.indexOf(match[1]);
+      checkboxEnd = checkboxStart + 3;
+    }
+  }
+  const firstParagraph = node.children.find((child): child is Paragraph => child.type === 'paragraph');
+  const codeSpans: OffsetSpan[] = [];
+  if (firstParagraph) {
+    for (const child of firstParagraph.children) collectInlineCode(child, codeSpans);
+  }
+  return {
+    start,
+    end,
+    text: firstParagraph ? toString(firstParagraph).trim() : '',
+    checked,
+    checkboxStart,
+    checkboxEnd,
+    codeSpans,
+    depth,
+  };
+}
+
+function collectInlineCode(node: Nodes, into: OffsetSpan[]): void {
+  if (node.type === 'inlineCode') {
+    into.push({ text: node.value, start: node.position?.start.offset ?? 0, end: node.position?.end.offset ?? 0 });
+  } else if ('children' in node) {
+    for (const child of (node as Parents).children as Nodes[]) collectInlineCode(child, into);
+  }
+}
+
+function codeFact(node: Code, source: string): CodeFact {
+  const start = node.position?.start.offset ?? 0;
+  const end = node.position?.end.offset ?? start;
+  const opening = source.slice(start, start + 4).trimStart();
+  const fenced = opening.startsWith('```') || opening.startsWith('~~~');
+  let firstLineStart = -1;
+  let firstLineEnd = -1;
+  if (node.value.length > 0) {
+    if (fenced) {
+      const afterFence = source.indexOf('\n', start);
+      firstLineStart = afterFence === -1 || afterFence + 1 >= end ? -1 : afterFence + 1;
+    } else {
+      firstLineStart = start;
+    }
+    if (firstLineStart !== -1) {
+      const lineEnd = source.indexOf('\n', firstLineStart);
+      firstLineEnd = lineEnd === -1 || lineEnd > end ? end : lineEnd;
+      if (source.charCodeAt(firstLineEnd - 1) === 13) firstLineEnd--;
+    }
+  }
+  return { lang: node.lang ?? null, value: node.value, start, end, firstLineStart, firstLineEnd, fenced };
+}
+
+function tableFact(node: Table): TableFact {
+  const rows = node.children.map((row) => ({
+    start: row.position?.start.offset ?? 0,
+    end: row.position?.end.offset ?? 0,
+    cells: row.children.map((cell) => ({
+      text: toString(cell).trim(),
+      start: cell.children[0]?.position?.start.offset ?? cell.position?.start.offset ?? 0,
+      end: cell.children.at(-1)?.position?.end.offset ?? cell.position?.end.offset ?? 0,
+    })),
+  }));
+  return {
+    start: node.position?.start.offset ?? 0,
+    end: node.position?.end.offset ?? 0,
+    header: rows[0]?.cells ?? [],
+    rows: rows.slice(1),
+  };
+}
+
+/**
+ * A paragraph that opens with bold text followed by a colon (`**Validate**:`, `**File**: \`x\``) or that is
+ * a bold line on its own is used by writers as a heading; record it as a pseudo-heading.
+ */
+function addPseudoHeading(node: Paragraph, source: string, facts: ChunkFacts): void {
+  const first = node.children[0];
+  if (!first || first.type !== 'strong') return;
+  const label = toString(first).trim();
+  if (label.length === 0 || label.length > 80) return;
+  const second = node.children[1];
+  const start = first.position?.start.offset ?? 0;
+  let end = first.position?.end.offset ?? start;
+  let inlineText = '';
+  if (label.endsWith(':')) {
+    inlineText = restOfParagraph(node, 1);
+  } else if (second && second.type === 'text' && second.value.startsWith(':')) {
+    end += 1;
+    inlineText = restOfParagraph(node, 1).replace(/^:/, '');
+  } else if (!(second === undefined || (second.type === 'text' && /^\s*\n/.test(second.value)) || second.type === 'break')) {
+    return;
+  }
+  const text = label.replace(/:$/, '').trim();
+  const textStart = start + 2;
+  facts.headings.push({
+    level: 7,
+    text,
+    start,
+    end: Math.min(end, source.length),
+    textStart,
+    textEnd: textStart + text.length,
+    pseudo: true,
+    inlineText: inlineText.split('\n')[0].trim(),
+  });
+}
+
+function restOfParagraph(node: Paragraph, from: number): string {
+  return node.children.slice(from).map((child) => toString(child)).join('');
+}

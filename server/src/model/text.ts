@@ -1,0 +1,91 @@
+import type { Position, Range } from 'vscode-languageserver-types';
+
+/**
+ * Maps between string offsets (UTF-16 code units) and LSP positions. Lines end at `\n`, `\r\n` or a lone
+ * `\r`, as in LSP.
+ */
+export class LineIndex {
+  /** Offset of the first character of each line. */
+  readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (ch === 10 /* \n */) {
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** Position of an offset; offsets outside the text are clamped. */
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.lineStarts[low] };
+  }
+
+  /** Offset of a position; positions outside the text are clamped to the nearest valid offset. */
+  offsetAt(position: Position): number {
+    if (position.line < 0) return 0;
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const lineStart = this.lineStarts[position.line];
+    const lineEnd = this.lineContentEnd(position.line);
+    return Math.max(lineStart, Math.min(lineStart + Math.max(0, position.character), lineEnd));
+  }
+
+  /** Range between two offsets. */
+  range(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
+  }
+
+  /** Offset just past the last character of a line, before its line break. */
+  lineContentEnd(line: number): number {
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    let end = next;
+    if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > this.lineStarts[line] && this.text.charCodeAt(end - 1) === 13) end--;
+    return end;
+  }
+
+  /** Text of a line without its line break. */
+  lineText(line: number): string {
+    if (line < 0 || line >= this.lineStarts.length) return '';
+    return this.text.slice(this.lineStarts[line], this.lineContentEnd(line));
+  }
+
+  /** Range covering a whole line's content. */
+  lineRange(line: number): Range {
+    const start = this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
+    return this.range(start, this.lineContentEnd(Math.max(0, Math.min(line, this.lineStarts.length - 1))));
+  }
+}
+
+/** True when `inner` lies within `outer` (inclusive). */
+export function rangeContains(outer: Range, inner: Range): boolean {
+  return comparePositions(outer.start, inner.start) <= 0 && comparePositions(inner.end, outer.end) <= 0;
+}
+
+/** Orders positions by line, then character. */
+export function comparePositions(a: Position, b: Position): number {
+  return a.line === b.line ? a.character - b.character : a.line - b.line;
+}
+
+/** True when two ranges overlap or touch. */
+export function rangesIntersect(a: Range, b: Range): boolean {
+  return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
+}

@@ -1,0 +1,122 @@
+/**
+ * The words DocPlan recognises in headings: section synonyms, stage labels, stage part names and status
+ * markers. Kept in one place so that detection, rules and fixes agree.
+ */
+import type { SectionName, StageMark, StagePartName } from './types';
+
+/** Default synonyms per canonical section (lower case, after `normalizeHeading`). Configurable. */
+export const DEFAULT_SECTION_SYNONYMS: Record<SectionName, string[]> = {
+  background: ['background', 'background and motivation', 'motivation', 'problem', 'problem statement', 'context'],
+  goals: ['goals', 'goal', 'objectives', 'design goals'],
+  'non-goals': ['non-goals', 'non goals', 'nongoals', 'out of scope', 'non-objectives'],
+  'current-implementation': ['current implementation', 'current state', 'current design', 'existing implementation', 'current behavior', 'current behaviour'],
+  'proposed-design': ['proposed design', 'proposal', 'proposed solution', 'proposed changes', 'detailed design', 'design'],
+  'implementation-plan': ['implementation plan', 'implementation', 'implementation outline', 'rollout plan', 'migration plan', 'plan', 'stages', 'phases'],
+  benefits: ['benefits', 'advantages'],
+  'trade-offs': ['trade-offs', 'tradeoffs', 'trade offs', 'drawbacks', 'risks', 'downsides'],
+  'future-work': ['future work', 'follow-ups', 'follow-up work', 'future improvements', 'next steps'],
+  testing: ['testing', 'validation', 'validate', 'verification', 'test plan'],
+  'affected-code': ['affected code', 'affected files', 'code locations'],
+  dependencies: ['dependencies'],
+  'stage-dependencies': ['stage dependencies', 'dependencies between stages', 'stage order', 'dependency graph'],
+  status: ['status', 'progress'],
+};
+
+/** Human titles used when a fix inserts a section. */
+export const SECTION_TITLES: Record<SectionName, string> = {
+  background: 'Background & Motivation',
+  goals: 'Goals',
+  'non-goals': 'Non-Goals',
+  'current-implementation': 'Current Implementation',
+  'proposed-design': 'Proposed Design',
+  'implementation-plan': 'Implementation Plan',
+  benefits: 'Benefits',
+  'trade-offs': 'Trade-offs',
+  'future-work': 'Future Work',
+  testing: 'Testing',
+  'affected-code': 'Affected Code',
+  dependencies: 'Dependencies',
+  'stage-dependencies': 'Stage Dependencies',
+  status: 'Status',
+};
+
+/** Part names of a stage and the heading words that introduce them. */
+export const STAGE_PART_SYNONYMS: Record<StagePartName, string[]> = {
+  objective: ['objective', 'objectives', 'goal', 'purpose', 'summary'],
+  changes: ['changes', 'tasks', 'work items', 'todo', 'sub-tasks', 'subtasks'],
+  validation: ['validation', 'validate', 'verification', 'verify', 'testing', 'tests', 'test plan', 'test'],
+  'completion-criteria': ['completion criteria', 'done when', 'acceptance criteria', 'definition of done', 'exit criteria'],
+  dependencies: ['depends on', 'dependencies', 'prerequisites', 'requires'],
+  file: ['file', 'files'],
+};
+
+/** Words that introduce a stage heading. */
+export const STAGE_LABELS = ['stage', 'phase', 'step', 'milestone'];
+
+/** Strips status markers, numbering and punctuation so that headings compare by their words. */
+export function normalizeHeading(text: string): string {
+  return text
+    .replace(/✅|✓|✔|☑️?/gu, ' ')
+    .replace(/\((?:done|complete|completed|in progress|wip|pending)\)/gi, ' ')
+    .replace(/\b(?:COMPLETE|COMPLETED|DONE)\b/g, ' ')
+    .replace(/&/g, ' and ')
+    .replace(/^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+\.)\s+/i, '')
+    .replace(/[:.\s]+$/u, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** Builds a lookup from normalized heading text to canonical section name. */
+export function sectionLookup(synonyms: Record<SectionName, string[]>): Map<string, SectionName> {
+  const lookup = new Map<string, SectionName>();
+  for (const [name, words] of Object.entries(synonyms) as [SectionName, string[]][]) {
+    for (const word of words) if (!lookup.has(word)) lookup.set(normalizeHeading(word), name);
+  }
+  return lookup;
+}
+
+const PART_LOOKUP = new Map<string, StagePartName>();
+for (const [name, words] of Object.entries(STAGE_PART_SYNONYMS) as [StagePartName, string[]][]) {
+  for (const word of words) PART_LOOKUP.set(word, name);
+}
+
+/** The stage part a heading introduces, or null. */
+export function stagePartName(headingText: string): StagePartName | null {
+  const normalized = normalizeHeading(headingText);
+  return PART_LOOKUP.get(normalized) ?? PART_LOOKUP.get(normalized.replace(/\s*\(.*\)$/, '')) ?? null;
+}
+
+/** `Stage 3: Title`, `Phase 1 - Title`, `Step 1.2: Title`, `Stage 0: Title ✅`, `Stage 2 (done)`. */
+export const STAGE_HEADING = /^(stage|phase|step|milestone)\s+(\d+(?:\.\d+)*)\b\s*[:.\-–—)]?\s*(.*)$/i;
+
+/** Mentions of stages in prose and diagrams: `Stage 2`, `stage 1.5`, `Phase 3`. */
+export const STAGE_MENTION = /\b(stage|phase|step|milestone)\s+(\d+(?:\.\d+)*)\b/gi;
+
+const DONE_WORDS = /^(?:[✅✓✔☑]|(?:done|complete|completed|finished|merged|shipped)\b)/iu;
+const PROGRESS_WORDS = /^(?:[🚧⏳]|(?:in[ -]progress|wip|started|ongoing|partial|partially done)\b)/iu;
+const PENDING_WORDS = /^(?:⬜|❌|pending|not started|todo|to do|planned|open|blocked|—|-)$/iu;
+
+/** Reads a status cell or marker (`✓ Completed`, `Pending`, `✅ COMPLETE`, `In progress`). */
+export function statusMark(text: string): Exclude<StageMark, null> | null {
+  const cleaned = text.replace(/[*_`]/g, '').trim();
+  if (cleaned === '') return null;
+  if (DONE_WORDS.test(cleaned)) return 'done';
+  if (PROGRESS_WORDS.test(cleaned)) return 'in-progress';
+  if (PENDING_WORDS.test(cleaned) || /^pending\b/i.test(cleaned) || /^not started\b/i.test(cleaned)) return 'pending';
+  return null;
+}
+
+/**
+ * A heading's status marker: `✅`, `✓`, `COMPLETE`, `DONE`, `(done)`, `(in progress)`, `(pending)`. The bare
+ * words only count in capitals: "Stage 2: Get it done" is a title, not a status.
+ */
+export const HEADING_MARK = /(✅|✓|✔|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\))/u;
+
+/** Interprets a heading marker found by `HEADING_MARK`. */
+export function headingMarkKind(marker: string): Exclude<StageMark, null> {
+  const lower = marker.toLowerCase();
+  if (lower.includes('progress') || lower.includes('wip')) return 'in-progress';
+  if (lower.includes('pending') || lower.includes('not started')) return 'pending';
+  return 'done';
+}

@@ -1,0 +1,114 @@
+/**
+ * Runs the rules over a model: applies configured severities, inline `docplan-disable` comments, and adds
+ * the "disable for this line / file" fixes every finding gets.
+ */
+import type { DocPlanConfig } from '../config/config';
+import type { ControlComment, DocModel } from '../model/types';
+import type { LineIndex } from '../model/text';
+import type { Finding, Fix, Report, Rule } from './types';
+import { ALL_RULES } from './index';
+
+/** The result of checking one document. */
+export interface CheckResult {
+  findings: Finding[];
+  /** Rules that threw: the rest still ran (one broken rule must not hide the others). */
+  ruleErrors: string[];
+}
+
+/** Runs every applicable rule. Ordinary Markdown (kind null) and `docplan: off` docs yield nothing. */
+export function checkModel(model: DocModel, lines: LineIndex, config: DocPlanConfig, rules: readonly Rule[] = ALL_RULES): CheckResult {
+  const result: CheckResult = { findings: [], ruleErrors: [] };
+  if (model.disabled || model.kind === null) return result;
+  const suppressed = suppressionIndex(model.controlComments, lines);
+  for (const rule of rules) {
+    const setting = config.rules[rule.id];
+    const severity = setting?.severity ?? rule.defaultSeverity;
+    if (severity === 'off' || !rule.kinds.includes(model.kind)) continue;
+    const reports: Report[] = [];
+    try {
+      rule.check(model, { config, options: setting?.options ?? {}, lines, report: (report) => reports.push(report) });
+    } catch (error) {
+      result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    for (const report of reports) {
+      const range = clampRange(report.range, lines);
+      if (suppressed(rule.id, range.start.line)) continue;
+      result.findings.push({
+        ruleId: rule.id,
+        severity: report.severity ?? severity,
+        message: report.message,
+        range,
+        fixes: [...(report.fixes ?? []), ...disableFixes(model, lines, rule.id, range.start.line)],
+      });
+    }
+  }
+  result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return result;
+}
+
+/** Keeps every reported range inside the document, whatever a rule computed. */
+function clampRange(range: Finding['range'], lines: LineIndex): Finding['range'] {
+  const start = lines.positionAt(lines.offsetAt(range.start));
+  const end = lines.positionAt(Math.max(lines.offsetAt(start), lines.offsetAt(range.end)));
+  return { start, end };
+}
+
+/**
+ * Builds a predicate "is rule R suppressed on line L": `disable`/`enable` open and close regions (no ids means
+ * every rule), `disable-next-line` covers the next non-blank line, `disable-line` its own line.
+ */
+function suppressionIndex(comments: ControlComment[], lines: LineIndex): (ruleId: string, line: number) => boolean {
+  if (comments.length === 0) return () => false;
+  const regions: { ruleId: string | null; from: number; to: number }[] = [];
+  const open = new Map<string | null, number>();
+  for (const comment of comments) {
+    const ids: (string | null)[] = comment.ruleIds.length > 0 ? comment.ruleIds : [null];
+    const line = comment.range.start.line;
+    for (const id of ids) {
+      if (comment.directive === 'disable') {
+        if (!open.has(id)) open.set(id, line);
+      } else if (comment.directive === 'enable') {
+        if (id === null) {
+          for (const [openId, from] of open) regions.push({ ruleId: openId, from, to: line });
+          open.clear();
+        } else if (open.has(id)) {
+          regions.push({ ruleId: id, from: open.get(id)!, to: line });
+          open.delete(id);
+        }
+      } else if (comment.directive === 'disable-line') {
+        regions.push({ ruleId: id, from: line, to: line });
+      } else {
+        let next = comment.range.end.line + 1;
+        while (next < lines.lineCount - 1 && lines.lineText(next).trim() === '') next++;
+        regions.push({ ruleId: id, from: next, to: next });
+      }
+    }
+  }
+  for (const [id, from] of open) regions.push({ ruleId: id, from, to: Number.MAX_SAFE_INTEGER });
+  return (ruleId, line) => regions.some((region) => (region.ruleId === null || region.ruleId === ruleId) && region.from <= line && line <= region.to);
+}
+
+/** "Disable for this line" (where a comment line can go without changing the Markdown) and "for this file". */
+function disableFixes(model: DocModel, lines: LineIndex, ruleId: string, line: number): Fix[] {
+  const fixes: Fix[] = [];
+  const inCode = model.codeBlocks.some((block) => block.range.start.line < line && line <= block.range.end.line);
+  const inTableBody = model.statusTables.some((table) => table.range.start.line < line && line <= table.range.end.line);
+  const inFrontMatter = model.frontMatter !== null && line <= model.frontMatter.range.end.line;
+  if (!inCode && !inTableBody && !inFrontMatter) {
+    const indent = /^\s*/.exec(lines.lineText(line))?.[0] ?? '';
+    fixes.push({
+      title: `Disable ${ruleId} for this line`,
+      edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}<!-- docplan-disable-next-line ${ruleId} -->\n` }],
+      fixAll: false,
+    });
+  }
+  const insertLine = model.frontMatter ? model.frontMatter.range.end.line + 1 : 0;
+  const at = { line: insertLine, character: 0 };
+  fixes.push({
+    title: `Disable ${ruleId} for this file`,
+    edits: [{ range: { start: at, end: at }, newText: insertLine >= lines.lineCount ? `\n<!-- docplan-disable ${ruleId} -->\n` : `<!-- docplan-disable ${ruleId} -->\n` }],
+    fixAll: false,
+  });
+  return fixes;
+}

@@ -1,0 +1,56 @@
+/**
+ * The rule contract: one module per rule under `rules/`, each exporting a `Rule`. Rules read the document
+ * model only and report findings, optionally with fixes as text edits.
+ */
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { ActiveSeverity, DocPlanConfig } from '../config/config';
+import type { DocKind, DocModel, Range } from '../model/types';
+import type { LineIndex } from '../model/text';
+
+/** A fix: a set of edits against the text the model was built from. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe to apply without looking (part of `source.fixAll.docplan` and `docplan check --fix`). */
+  fixAll: boolean;
+  /** Shown first and applied by "auto fix" gestures. */
+  preferred?: boolean;
+}
+
+/** A problem found by a rule, before it becomes an LSP diagnostic or a CLI line. */
+export interface Finding {
+  ruleId: string;
+  severity: ActiveSeverity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+}
+
+/** What a rule reports; severity comes from configuration. */
+export interface Report {
+  message: string;
+  range: Range;
+  fixes?: Fix[];
+  /** Overrides the configured severity for this one finding (rules whose severity depends on context). */
+  severity?: ActiveSeverity;
+}
+
+/** What a rule's `check` receives besides the model. */
+export interface RuleContext {
+  config: DocPlanConfig;
+  /** This rule's options from configuration (`{ "stage-too-large": { "maxChanges": 12 } }`). */
+  options: Record<string, unknown>;
+  lines: LineIndex;
+  report(report: Report): void;
+}
+
+/** A rule. `id` is the stable kebab-case diagnostic code. */
+export interface Rule {
+  id: string;
+  /** One line for listings (`docplan rules`) and the settings UI. */
+  description: string;
+  defaultSeverity: ActiveSeverity;
+  /** Kinds of document the rule checks. */
+  kinds: readonly DocKind[];
+  check(model: DocModel, context: RuleContext): void;
+}

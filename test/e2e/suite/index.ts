@@ -1,0 +1,96 @@
+// Entry point of the real-VS-Code test tier. VS Code loads this module inside the extension host
+// (the `extensionTestsPath` contract shared by code-server and @vscode/test-electron) and awaits
+// run(). The browser that drives code-server cannot see the outcome, so run() also writes it to the
+// JSON file named by DOCPLAN_E2E_RESULTS_FILE, which test/e2e/driver.mjs waits for.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+
+/** Environment variable (set on the code-server process, inherited by the extension host). */
+export const RESULTS_FILE_ENV = 'DOCPLAN_E2E_RESULTS_FILE';
+
+const TEST_TIMEOUT_MS = 60_000;
+
+export interface TestOutcome {
+  fullTitle: string;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs?: number;
+  error?: string;
+}
+
+/** Shape of the results file; driver.mjs reads exactly these fields. */
+export interface SuiteResults {
+  vscodeVersion: string;
+  passed: number;
+  failed: number;
+  pending: number;
+  tests: TestOutcome[];
+  failures: { title: string; message: string }[];
+}
+
+export async function run(): Promise<void> {
+  const results: SuiteResults = {
+    vscodeVersion: vscode.version,
+    passed: 0,
+    failed: 0,
+    pending: 0,
+    tests: [],
+    failures: [],
+  };
+  const recordFailure = (title: string, error: unknown): void => {
+    const message = describeError(error);
+    results.failed += 1;
+    results.failures.push({ title, message });
+    results.tests.push({ fullTitle: title, state: 'failed', error: message });
+  };
+
+  try {
+    const mocha = new Mocha({ ui: 'tdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+    // The build puts every compiled *.test.js next to this file.
+    const testFiles = fs
+      .readdirSync(__dirname)
+      .filter((name) => name.endsWith('.test.js'))
+      .sort();
+    for (const file of testFiles) mocha.addFile(path.join(__dirname, file));
+
+    await new Promise<void>((resolve) => {
+      const runner = mocha.run(() => resolve());
+      runner.on('pass', (test) => {
+        results.passed += 1;
+        results.tests.push({ fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration ?? 0 });
+      });
+      // Also fires for failing hooks, whose titles say which hook failed.
+      runner.on('fail', (test, error) => recordFailure(test.fullTitle(), error));
+      runner.on('pending', (test) => {
+        results.pending += 1;
+        results.tests.push({ fullTitle: test.fullTitle(), state: 'pending' });
+      });
+    });
+    if (results.passed + results.failed === 0) {
+      recordFailure('e2e suite', new Error(`no tests ran (test files found: ${testFiles.join(', ') || 'none'})`));
+    }
+  } catch (error) {
+    // A test file that fails to load throws out of mocha.run(); report it rather than hang the driver.
+    recordFailure('loading the e2e suite', error);
+  }
+
+  writeResults(results);
+  if (results.failed > 0) {
+    throw new Error(`${results.failed} e2e test(s) failed`);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function writeResults(results: SuiteResults): void {
+  const resultsFile = process.env[RESULTS_FILE_ENV];
+  if (!resultsFile) return; // e.g. run by @vscode/test-electron, which uses run()'s outcome instead
+  // Write then rename, so the driver never reads a half-written file.
+  const partialFile = `${resultsFile}.partial`;
+  fs.writeFileSync(partialFile, JSON.stringify(results, null, 2));
+  fs.renameSync(partialFile, resultsFile);
+}
