@@ -25,7 +25,6 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: 'inline', // readable stack traces in failure messages
   external: ['vscode', 'mocha'],
   logLevel: 'warning',
 });

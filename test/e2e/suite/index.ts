@@ -22,6 +22,7 @@ export interface TestOutcome {
 /** Shape of the results file; driver.mjs reads exactly these fields. */
 export interface SuiteResults {
   vscodeVersion: string;
+  workspaceTrusted: boolean;
   passed: number;
   failed: number;
   pending: number;
@@ -32,6 +33,7 @@ export interface SuiteResults {
 export async function run(): Promise<void> {
   const results: SuiteResults = {
     vscodeVersion: vscode.version,
+    workspaceTrusted: vscode.workspace.isTrusted,
     passed: 0,
     failed: 0,
     pending: 0,
