@@ -1,0 +1,106 @@
+/**
+ * VS Code side of DocPlan: starts the bundled language server, shows the active doc's kind in the status
+ * bar, and registers the few commands that need the editor.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DOCUMENT_INFO_METHOD, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
+
+let client: LanguageClient | undefined;
+
+/** Called by VS Code when a Markdown file opens (or a workspace holds .docplan.json). */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'markdown' },
+      { scheme: 'untitled', language: 'markdown' },
+    ],
+    synchronize: { configurationSection: 'docplan' },
+    initializationOptions: { docsBaseUrl: vscode.Uri.file(context.asAbsolutePath('README.md')).toString() },
+    outputChannelName: 'DocPlan',
+  };
+  client = new LanguageClient('docplan', 'DocPlan', serverOptions, clientOptions);
+  const statusBar = new KindStatusBar(client);
+  context.subscriptions.push(
+    statusBar,
+    vscode.commands.registerCommand('docplan.restartServer', async () => {
+      await client?.restart();
+      statusBar.refresh();
+    }),
+    vscode.commands.registerCommand('docplan.showOutput', () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand('docplan.fixAll', () =>
+      vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.docplan', apply: 'first' }),
+    ),
+  );
+  await client.start();
+  statusBar.refresh();
+}
+
+/** Called by VS Code on shutdown: stops the server cleanly. */
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+/** A status bar entry that says whether the active Markdown file is a DocPlan doc, and of which kind. */
+class KindStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('docplan.kind', vscode.StatusBarAlignment.Right, 100);
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly languageClient: LanguageClient) {
+    this.item.name = 'DocPlan document kind';
+    this.item.command = 'docplan.showOutput';
+    this.subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
+      // The kind can change while typing (a Goals heading appears); refresh when diagnostics arrive.
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active && event.uris.some((uri) => uri.toString() === active)) this.refresh();
+      }),
+    );
+  }
+
+  /** Re-reads the active document's kind from the server (debounced: diagnostics can arrive in bursts). */
+  refresh(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => void this.update(), 100);
+  }
+
+  private async update(): Promise<void> {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'markdown' || !this.languageClient.isRunning()) {
+      this.item.hide();
+      return;
+    }
+    try {
+      const params: DocumentInfoParams = { uri: document.uri.toString() };
+      const info = await this.languageClient.sendRequest<DocumentInfo | null>(DOCUMENT_INFO_METHOD, params);
+      if (vscode.window.activeTextEditor?.document !== document) return;
+      if (!info || info.kind === null) {
+        this.item.hide();
+        return;
+      }
+      this.item.text = `$(checklist) DocPlan: ${info.kind}`;
+      this.item.tooltip = `${info.title ?? path.basename(document.fileName)} is a DocPlan ${info.kind}` +
+        (info.stageCount > 0 ? ` with ${info.stageCount} stage${info.stageCount === 1 ? '' : 's'}` : '') +
+        ` (detected from ${info.kindSource}). Click for the DocPlan log.`;
+      this.item.show();
+    } catch {
+      // The server may be restarting; the next event refreshes.
+      this.item.hide();
+    }
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.item.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
