@@ -14,10 +14,11 @@
 //   --verbose             DOCPLAN_E2E_VERBOSE=1        echo the browser console (includes mocha's output)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
@@ -51,10 +52,12 @@ const deadline = runStartedAt + options.timeoutSeconds * 1000;
 /** Everything that must be stopped or removed at the end, filled in as the run goes. */
 const state = {
   userDataDir: path.join(cacheDir, `udd-${process.pid}`),
+  resultsFile: undefined,
   workspaceParent: undefined,
   codeServer: undefined,
   codeServerExit: undefined,
   codeServerLog: [],
+  extensionHostExited: false,
   browserServer: undefined,
   browser: undefined,
   page: undefined,
@@ -92,6 +95,7 @@ async function runSuite() {
 
   const workspace = copyWorkspace(options.workspace);
   const resultsFile = path.join(state.userDataDir, 'results.json');
+  state.resultsFile = resultsFile;
   writeUserSettings();
 
   const port = await findFreePort();
@@ -108,6 +112,12 @@ async function runSuite() {
     handleSIGTERM: false,
     handleSIGHUP: false,
     timeout: remainingMs(),
+    // Chromium's crash reporter and caches would otherwise write under the home folder.
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(state.userDataDir, 'chromium-config'),
+      XDG_CACHE_HOME: path.join(state.userDataDir, 'chromium-cache'),
+    },
   });
   state.browser = await chromium.connect(state.browserServer.wsEndpoint(), { timeout: remainingMs() });
   const context = await state.browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -120,6 +130,9 @@ async function runSuite() {
     },
   );
   state.page = await context.newPage();
+  if (options.verbose) {
+    context.on('request', (request) => console.log(`[browser request] ${request.url()}`));
+  }
   state.page.on('console', (message) => {
     const line = `[browser ${message.type()}] ${message.text()}`;
     pushBounded(state.browserConsole, line);
@@ -278,7 +291,12 @@ function startCodeServer(port, workspace, resultsFile) {
   );
   const capture = (chunk) => {
     logFile.write(chunk);
-    for (const line of chunk.toString().split('\n')) if (line.trim()) pushBounded(state.codeServerLog, line);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      pushBounded(state.codeServerLog, line);
+      // The extension host ends once run() settles, or at once when the suite cannot be loaded.
+      if (line.includes('Extension Host Process exited')) state.extensionHostExited = true;
+    }
   };
   state.codeServer.stdout.on('data', capture);
   state.codeServer.stderr.on('data', capture);
@@ -291,15 +309,21 @@ function startCodeServer(port, workspace, resultsFile) {
 async function waitForCodeServer(port) {
   while (Date.now() < deadline) {
     if (state.codeServerExit) throw new HarnessError(`code-server stopped while starting (${state.codeServerExit})`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await answersHealthCheck(port)) return;
     await sleep(200);
   }
   throw new HarnessError(`code-server did not answer on 127.0.0.1:${port} within the time limit`);
+}
+
+function answersHealthCheck(port) {
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path: '/healthz', timeout: 2_000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false)); // not listening yet
+  });
 }
 
 function workbenchUrl(port, workspace) {
@@ -318,6 +342,11 @@ function workbenchUrl(port, workspace) {
 async function waitForResults(resultsFile) {
   while (Date.now() < deadline) {
     if (fs.existsSync(resultsFile)) return JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    if (state.extensionHostExited) {
+      await sleep(500); // the output line may come just before the file is visible
+      if (fs.existsSync(resultsFile)) continue;
+      throw new HarnessError('the extension host exited without writing results (did the suite fail to load? see the browser console)');
+    }
     if (state.codeServerExit) throw new HarnessError(`code-server stopped before the suite finished (${state.codeServerExit})`);
     if (state.page?.isClosed()) throw new HarnessError('the workbench page closed before the suite finished');
     await sleep(250);
@@ -358,6 +387,8 @@ async function reportFailureDetails() {
       console.error(`[e2e] no screenshot: ${error.message}`);
     }
   }
+  // The suite keeps the workbench as it is until this file exists (see suite/index.ts).
+  if (state.resultsFile && fs.existsSync(state.userDataDir)) fs.writeFileSync(`${state.resultsFile}.screenshot-taken`, '');
   printTail('code-server output', state.codeServerLog);
   for (const logFile of findFiles(path.join(state.userDataDir, 'logs'), /^(remoteexthost|exthost)\.log$/)) {
     printTail(path.relative(repoRoot, logFile), fs.readFileSync(logFile, 'utf8').split('\n'));

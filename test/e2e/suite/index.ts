@@ -11,6 +11,8 @@ import * as vscode from 'vscode';
 export const RESULTS_FILE_ENV = 'DOCPLAN_E2E_RESULTS_FILE';
 
 const TEST_TIMEOUT_MS = 60_000;
+/** After a failure, how long to keep the workbench as it is for the driver's screenshot. */
+const SCREENSHOT_WAIT_MS = 15_000;
 
 export interface TestOutcome {
   fullTitle: string;
@@ -77,7 +79,13 @@ export async function run(): Promise<void> {
     recordFailure('loading the e2e suite', error);
   }
 
-  writeResults(results);
+  const resultsFile = process.env[RESULTS_FILE_ENV];
+  if (resultsFile) {
+    writeResults(resultsFile, results);
+    // Returning ends the extension host, which clears diagnostics and editors: on failure let the
+    // driver take its screenshot of the state the test saw first (it writes <results>.screenshot-taken).
+    if (results.failed > 0) await waitForFile(`${resultsFile}.screenshot-taken`, SCREENSHOT_WAIT_MS);
+  }
   if (results.failed > 0) {
     throw new Error(`${results.failed} e2e test(s) failed`);
   }
@@ -88,11 +96,17 @@ function describeError(error: unknown): string {
   return String(error);
 }
 
-function writeResults(results: SuiteResults): void {
-  const resultsFile = process.env[RESULTS_FILE_ENV];
-  if (!resultsFile) return; // e.g. run by @vscode/test-electron, which uses run()'s outcome instead
+// Without DOCPLAN_E2E_RESULTS_FILE (e.g. under @vscode/test-electron) only run()'s outcome counts.
+function writeResults(resultsFile: string, results: SuiteResults): void {
   // Write then rename, so the driver never reads a half-written file.
   const partialFile = `${resultsFile}.partial`;
   fs.writeFileSync(partialFile, JSON.stringify(results, null, 2));
   fs.renameSync(partialFile, resultsFile);
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
