@@ -10,6 +10,10 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // Some dependencies ship ESM that reads import.meta.url (tinyglobby's createRequire); in a CommonJS
+  // bundle that is undefined, so give it the bundle's own file URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 await Promise.all([

@@ -1,0 +1,417 @@
+/**
+ * The `docplan` command line: `check`, `stages` and `rules`. `main` takes its arguments and I/O explicitly
+ * so that tests can run it in process; `cli.ts` is the bundled entry that calls it.
+ *
+ * Exit status: 0 no error-severity findings (and --max-warnings not exceeded), 1 errors found (or too many
+ * warnings), 2 usage error or internal error.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import packageJson from '../../../package.json';
+import { checkText, type CheckOptions } from '../check';
+import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem } from '../config/config';
+import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
+import { fixAllGroups, fixAllText } from '../features/fixAll';
+import { ALL_RULES, RULE_IDS } from '../rules/index';
+import { collectFiles, DEFAULT_MAX_FILE_SIZE, describeError, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
+import { FORMATS, formatGithub, formatJson, formatSarif, formatText, totals, type FileReport, type Format } from './format';
+import { formatStagesText, stagesJson } from './stages';
+
+/** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
+export interface CliIo {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  /** Replaces `fixAllText` (a test seam, for fixes no shipped rule offers yet). */
+  fixText?: (text: string, options: CheckOptions) => { text: string; applied: number };
+}
+
+/** The process's own I/O. */
+export function nodeIo(): CliIo {
+  // `docplan check | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr };
+}
+
+export const VERSION: string = packageJson.version;
+
+/** A problem with how the CLI was called: exit status 2, message without a stack. */
+export class UsageError extends Error {}
+
+const EXIT_OK = 0;
+const EXIT_FINDINGS = 1;
+const EXIT_USAGE = 2;
+
+const MAIN_HELP = `Usage: docplan <command> [options]
+
+Checks Markdown design docs and implementation plans.
+
+Commands:
+  check [paths or globs...]   Check docs (default: the current directory)
+  stages <doc>                Print a doc's stages (--json for JSON)
+  rules                       List rules with their default severity
+
+Options:
+  -h, --help                  Show help (also: docplan <command> --help)
+  -v, --version               Print the version
+
+Exit status: 0 no errors, 1 errors found, 2 usage or internal error.
+`;
+
+const CHECK_HELP = `Usage: docplan check [paths or globs...] [options]
+
+Checks Markdown files (*.md, *.markdown) under the given directories (default: .), files matching the
+given globs, and files named explicitly. .gitignore files are honoured; node_modules and .git are skipped.
+Markdown that is not a design doc, plan or tracker is silently ignored.
+
+Options:
+  -f, --format <name>       text (default), json, sarif or github
+  -o, --output <file>       Write the report to a file instead of stdout
+      --fix                 Apply safe fixes, write changed files, then report what remains
+      --rule <id=severity>  Override a rule's severity (off|hint|info|warning|error); repeatable
+  -c, --config <file>       Use this configuration file instead of <root>/.docplan.json
+      --root <dir>          Workspace root (default: nearest ancestor with .docplan.json or .git)
+      --max-warnings <n>    Exit 1 when there are more than n warnings
+      --max-file-size <n>   Skip larger files (bytes, or with a K/M/G suffix; default 5M)
+      --quiet               Report errors only
+      --color, --no-color   Force colours on or off (default: when stdout is a terminal and NO_COLOR is unset)
+  -h, --help                Show this help
+
+Exit status: 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 usage or internal error.
+`;
+
+const STAGES_HELP = `Usage: docplan stages <doc> [options]
+
+Prints the stages of a plan or design doc: number, title, state, changes, validation commands, children.
+
+Options:
+      --json          Print JSON (version 1 shape: ranges are LSP ranges, 0-based)
+  -c, --config <file> Use this configuration file instead of <root>/.docplan.json
+      --root <dir>    Workspace root (default: nearest ancestor with .docplan.json or .git)
+  -h, --help          Show this help
+`;
+
+const RULES_HELP = `Usage: docplan rules [--json]
+
+Lists every rule: id, default severity and description.
+`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const CHECK_OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  fix: { type: 'boolean' },
+  rule: { type: 'string', multiple: true },
+  config: { type: 'string', short: 'c' },
+  root: { type: 'string' },
+  'max-warnings': { type: 'string' },
+  'max-file-size': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+const STAGES_OPTIONS = {
+  json: { type: 'boolean' },
+  config: { type: 'string', short: 'c' },
+  root: { type: 'string' },
+  'max-file-size': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+const RULES_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+function parse<T extends Options>(args: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      // Node's messages go on about `--` for positionals; the first sentence is the useful part.
+      throw new UsageError(error.message.split('. ')[0].replace(/\.$/, ''));
+    }
+    throw error;
+  }
+}
+
+/** Runs the CLI. Returns the exit status; never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`docplan: ${error.message}\nRun "docplan --help" for usage.\n`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`docplan: internal error: ${message}\n`);
+    if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr.write(MAIN_HELP);
+    return EXIT_USAGE;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(MAIN_HELP);
+    return EXIT_OK;
+  }
+  if (command === '--version' || command === '-v' || command === '-V') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  switch (command) {
+    case 'check':
+      return runCheck(rest, io);
+    case 'stages':
+      return runStages(rest, io);
+    case 'rules':
+      return runRules(rest, io);
+    default:
+      throw new UsageError(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`);
+  }
+}
+
+/** `--max-file-size`: bytes, or a number with a K/M/G (KiB/MiB/GiB) suffix. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`--max-file-size expects a size such as 5242880, 512K or 5M, got '${text}'`);
+  const unit = (match[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(match[1]) * factor);
+}
+
+function parseCount(flag: string, text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} expects a non-negative integer, got '${text}'`);
+  return Number(text);
+}
+
+/** The workspace root: `--root`, else the nearest ancestor of the cwd with .docplan.json or .git. */
+function workspaceRoot(io: CliIo, rootFlag: string | undefined): string {
+  if (rootFlag === undefined) return findWorkspaceRoot(io.cwd);
+  const root = resolve(io.cwd, rootFlag);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new UsageError(`--root: no such directory: ${rootFlag}`);
+  return root;
+}
+
+/** Reads `--config <file>` (a usage error when it does not exist) or `<root>/.docplan.json`. */
+function loadConfigFile(io: CliIo, root: string, configFlag: string | undefined): LoadedConfigFile {
+  if (configFlag === undefined) return readConfigFile(root);
+  const path = resolve(io.cwd, configFlag);
+  if (!existsSync(path)) throw new UsageError(`--config: no such file: ${configFlag}`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { path, exists: true, input: {}, problems: [{ message: `Cannot read ${configFlag}: ${describeError(error)}; using defaults.`, severity: 'error', range: null }] };
+  }
+  return { path, exists: true, ...parseConfigText(text, RULE_IDS) };
+}
+
+function reportConfigProblems(io: CliIo, file: LoadedConfigFile, problems: readonly ConfigProblem[]): void {
+  const fileProblems = new Set(file.problems);
+  const where = relative(io.cwd, file.path) || CONFIG_FILE_NAME;
+  for (const problem of problems) {
+    const line = problem.range ? `:${problem.range.start.line + 1}:${problem.range.start.character + 1}` : '';
+    // Problems not from the file come from --rule flags.
+    const prefix = fileProblems.has(problem) ? `${where}${line}: ` : '--rule: ';
+    io.stderr.write(`docplan: ${problem.severity}: ${prefix}${problem.message}\n`);
+  }
+}
+
+function ruleOverrides(rules: readonly string[] | undefined): ConfigInput | undefined {
+  if (!rules || rules.length === 0) return undefined;
+  const input: ConfigInput = { rules: {} };
+  for (const text of rules) {
+    const parsed = parseRuleOverride(text);
+    if (!parsed) throw new UsageError(`--rule expects rule-id=severity (severity: off, hint, info, warning or error), got '${text}'`);
+    input.rules![parsed.id] = parsed.severity;
+  }
+  return input;
+}
+
+function displayPath(io: CliIo, path: string): string {
+  return relative(io.cwd, path) || path;
+}
+
+async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, CHECK_OPTIONS);
+  if (values.help) {
+    io.stdout.write(CHECK_HELP);
+    return EXIT_OK;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got '${values.format}'`);
+  const maxWarnings = values['max-warnings'] === undefined ? null : parseCount('--max-warnings', values['max-warnings']);
+  const maxFileSize = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']);
+  const overrides = ruleOverrides(values.rule);
+  const root = workspaceRoot(io, values.root);
+  const configFile = loadConfigFile(io, root, values.config);
+  const { config, problems } = resolveConfig(configFile, overrides);
+  reportConfigProblems(io, configFile, problems);
+
+  const collected = collectFiles(positionals.length > 0 ? positionals : ['.'], { cwd: io.cwd, root });
+  for (const warning of collected.warnings) io.stderr.write(`docplan: warning: ${warning}\n`);
+  if (collected.missing.length > 0) {
+    for (const missing of collected.missing) io.stderr.write(`docplan: no such file or directory: ${missing}\n`);
+    return EXIT_USAGE;
+  }
+
+  const fixText = io.fixText ?? fixAllText;
+  const reports: FileReport[] = [];
+  let internalError = false;
+  let fixesApplied = 0;
+  let filesFixed = 0;
+  for (const path of collected.files) {
+    const display = displayPath(io, path);
+    const read = readDocument(path, maxFileSize);
+    if (!read.ok) {
+      io.stderr.write(`docplan: skipped ${display}: ${read.reason}\n`);
+      continue;
+    }
+    const rel = rootRelative(root, path);
+    const options: CheckOptions = { config, path: rel };
+    let checked;
+    try {
+      checked = checkText(read.text, options);
+    } catch (error) {
+      io.stderr.write(`docplan: internal error while checking ${display}: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+      internalError = true;
+      continue;
+    }
+    const { model } = checked.built;
+    if (model.kind === null || model.disabled) continue;
+    for (const ruleError of checked.ruleErrors) {
+      io.stderr.write(`docplan: internal error in rule ${ruleError} (while checking ${display})\n`);
+      internalError = true;
+    }
+    let findings = checked.findings;
+    if (values.fix && (io.fixText || fixAllGroups(findings).length > 0)) {
+      if (!read.validUtf8) {
+        io.stderr.write(`docplan: not fixed ${display}: the file is not valid UTF-8\n`);
+      } else {
+        const fixed = fixText(read.text, options);
+        if (fixed.text !== read.text) {
+          try {
+            writeFileSync(path, (read.bom ? '\ufeff' : '') + fixed.text);
+          } catch (error) {
+            io.stderr.write(`docplan: cannot write ${display}: ${describeError(error)}\n`);
+            internalError = true;
+            continue;
+          }
+          fixesApplied += fixed.applied;
+          filesFixed++;
+          findings = checkText(fixed.text, options).findings;
+        }
+      }
+    }
+    if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
+    reports.push({ file: rel ?? path, display, kind: model.kind, findings });
+  }
+
+  const fixLine = values.fix ? `Fixed ${fixesApplied} problem${fixesApplied === 1 ? '' : 's'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}.` : null;
+  const color = values['no-color'] ? false : values.color ? true : values.output === undefined && wantsColor(io);
+  let output: string;
+  switch (format) {
+    case 'json':
+      output = formatJson(reports);
+      break;
+    case 'sarif':
+      output = formatSarif(reports, { rules: ALL_RULES, version: VERSION, rootUri: pathToFileURL(root).href });
+      break;
+    case 'github':
+      output = formatGithub(reports);
+      break;
+    default:
+      output = formatText(reports, { color, extra: fixLine ? [fixLine] : [] });
+  }
+  if (fixLine && format !== 'text') io.stderr.write(`docplan: ${fixLine}\n`);
+  if (values.output !== undefined) {
+    try {
+      writeFileSync(resolve(io.cwd, values.output), output);
+    } catch (error) {
+      io.stderr.write(`docplan: cannot write ${values.output}: ${describeError(error)}\n`);
+      return EXIT_USAGE;
+    }
+  } else {
+    io.stdout.write(output);
+  }
+
+  if (internalError) return EXIT_USAGE;
+  const counts = totals(reports);
+  if (counts.error > 0) return EXIT_FINDINGS;
+  if (maxWarnings !== null && counts.warning > maxWarnings) {
+    io.stderr.write(`docplan: too many warnings (${counts.warning}; --max-warnings is ${maxWarnings})\n`);
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
+}
+
+function wantsColor(io: CliIo): boolean {
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  return io.stdout.isTTY === true;
+}
+
+async function runStages(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, STAGES_OPTIONS);
+  if (values.help) {
+    io.stdout.write(STAGES_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'stages: name one document' : 'stages: name exactly one document');
+  const path = resolve(io.cwd, positionals[0]);
+  if (!existsSync(path)) throw new UsageError(`no such file: ${positionals[0]}`);
+  const maxFileSize = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']);
+  const root = workspaceRoot(io, values.root);
+  const configFile = loadConfigFile(io, root, values.config);
+  const { config, problems } = resolveConfig(configFile);
+  reportConfigProblems(io, configFile, problems);
+  const read = readDocument(path, maxFileSize);
+  if (!read.ok) throw new UsageError(`cannot use ${positionals[0]}: ${read.reason}`);
+  const rel = rootRelative(root, path);
+  const { built } = checkText(read.text, { config, path: rel });
+  const doc = stagesJson(rel ?? path, built.model);
+  io.stdout.write(values.json ? JSON.stringify(doc, null, 2) + '\n' : formatStagesText({ ...doc, file: displayPath(io, path) }));
+  return EXIT_OK;
+}
+
+async function runRules(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, RULES_OPTIONS);
+  if (values.help) {
+    io.stdout.write(RULES_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`rules takes no arguments; got '${positionals[0]}'`);
+  if (values.json) {
+    const rules = ALL_RULES.map((rule) => ({ id: rule.id, defaultSeverity: rule.defaultSeverity, kinds: [...rule.kinds], description: rule.description }));
+    io.stdout.write(JSON.stringify(rules, null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const idWidth = Math.max(...ALL_RULES.map((rule) => rule.id.length));
+  const severityWidth = Math.max(...ALL_RULES.map((rule) => rule.defaultSeverity.length));
+  for (const rule of ALL_RULES) io.stdout.write(`${rule.id.padEnd(idWidth)}  ${rule.defaultSeverity.padEnd(severityWidth)}  ${rule.description}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,139 @@
+/**
+ * `docplan stages <doc>`: the model's stages as JSON (a stable, versioned shape) or as a readable tree.
+ *
+ * JSON shape (`version: 1`; ranges are LSP ranges: 0-based lines, UTF-16 columns):
+ *
+ * ```
+ * { version: 1, file: string, kind: 'design' | 'plan' | 'tracker' | null, title: string | null,
+ *   stages: StageJson[] }
+ * StageJson = { label, number, title, state: 'done' | 'in-progress' | 'not-started',
+ *   mark: 'done' | 'in-progress' | 'pending' | null, range, headingRange, validationRange: Range | null,
+ *   changes: ItemJson[], validation: ItemJson[], completionCriteria: ItemJson[],
+ *   commands: { text, source: 'inline-code' | 'fence', checked: boolean | null, expected: string | null, range }[],
+ *   dependsOn: string[], children: StageJson[] }
+ * ItemJson = { text, checked: boolean | null, range }
+ * ```
+ */
+import type { DocKind, DocModel, ListItem, Range, Stage, StageMark, StageState } from '../model/types';
+
+export interface ItemJson {
+  text: string;
+  checked: boolean | null;
+  range: Range;
+}
+
+export interface CommandJson {
+  text: string;
+  source: 'inline-code' | 'fence';
+  /** The checkbox of the list item holding the command, or null. */
+  checked: boolean | null;
+  expected: string | null;
+  range: Range;
+}
+
+export interface StageJson {
+  label: string;
+  number: string;
+  title: string;
+  state: StageState;
+  mark: StageMark;
+  range: Range;
+  headingRange: Range;
+  /** The Validation part, when the stage has one. */
+  validationRange: Range | null;
+  changes: ItemJson[];
+  validation: ItemJson[];
+  completionCriteria: ItemJson[];
+  commands: CommandJson[];
+  dependsOn: string[];
+  children: StageJson[];
+}
+
+export interface StagesJson {
+  version: 1;
+  file: string;
+  kind: DocKind | null;
+  title: string | null;
+  stages: StageJson[];
+}
+
+function item(entry: ListItem): ItemJson {
+  return { text: entry.text, checked: entry.checked, range: entry.range };
+}
+
+function stageJson(stage: Stage): StageJson {
+  return {
+    label: stage.label,
+    number: stage.number,
+    title: stage.title,
+    state: stage.state,
+    mark: stage.mark,
+    range: stage.range,
+    headingRange: stage.heading.range,
+    validationRange: stage.parts.validation?.range ?? null,
+    changes: stage.changes.map(item),
+    validation: stage.validationItems.map(item),
+    completionCriteria: stage.completionCriteria.map(item),
+    commands: stage.commands.map((command) => ({
+      text: command.text,
+      source: command.source,
+      checked: command.item?.checked ?? null,
+      expected: command.expected,
+      range: command.range,
+    })),
+    dependsOn: stage.dependsOn.map((mention) => mention.number),
+    children: stage.children.map(stageJson),
+  };
+}
+
+/** The JSON document for `docplan stages --json`. A doc that is not a DocPlan doc has no stages. */
+export function stagesJson(file: string, model: DocModel): StagesJson {
+  const docplan = model.kind !== null && !model.disabled;
+  return {
+    version: 1,
+    file,
+    kind: docplan ? model.kind : null,
+    title: model.title?.text ?? null,
+    stages: docplan ? model.stages.map(stageJson) : [],
+  };
+}
+
+const STATE_ICON: Record<StageState, string> = { done: '✔', 'in-progress': '◐', 'not-started': '○' };
+
+function box(checked: boolean | null): string {
+  return checked === null ? '-' : checked ? '[x]' : '[ ]';
+}
+
+/** A readable tree of the stages. */
+export function formatStagesText(doc: StagesJson): string {
+  const out: string[] = [];
+  out.push(`${doc.file} (${doc.kind ?? 'not a DocPlan doc'})${doc.title ? `: ${doc.title}` : ''}`);
+  if (doc.kind === null) {
+    out.push('  no stages: the document is not a design doc, plan or tracker');
+    return out.join('\n') + '\n';
+  }
+  if (doc.stages.length === 0) out.push('  no stages');
+  const visit = (stage: StageJson, indent: string) => {
+    const mark = stage.mark && stage.mark !== stage.state ? ` (marked ${stage.mark})` : '';
+    const title = stage.title ? `: ${stage.title}` : '';
+    out.push(`${indent}${STATE_ICON[stage.state]} ${stage.label} ${stage.number}${title}  [${stage.state}${mark}]  line ${stage.headingRange.start.line + 1}`);
+    const inner = `${indent}    `;
+    if (stage.changes.length > 0) {
+      const done = stage.changes.filter((change) => change.checked === true).length;
+      const checkable = stage.changes.filter((change) => change.checked !== null).length;
+      out.push(`${indent}  Changes${checkable > 0 ? ` (${done}/${checkable} done)` : ''}`);
+      for (const change of stage.changes) out.push(`${inner}${box(change.checked)} ${change.text}`);
+    }
+    if (stage.commands.length > 0) {
+      out.push(`${indent}  Commands`);
+      for (const command of stage.commands) {
+        const state = command.checked === null ? '' : `${box(command.checked)} `;
+        out.push(`${inner}${state}$ ${command.text}${command.expected ? `  (expected: ${command.expected})` : ''}`);
+      }
+    }
+    if (stage.dependsOn.length > 0) out.push(`${indent}  Depends on: ${stage.dependsOn.join(', ')}`);
+    for (const child of stage.children) visit(child, `${indent}  `);
+  };
+  for (const stage of doc.stages) visit(stage, '  ');
+  return out.join('\n') + '\n';
+}
