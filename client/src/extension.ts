@@ -20,8 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
       { scheme: 'untitled', language: 'markdown' },
+      // So that problems in .docplan.json follow typing, not only saving.
+      { scheme: 'file', pattern: '**/.docplan.json' },
     ],
-    synchronize: { configurationSection: 'docplan' },
     initializationOptions: { docsBaseUrl: vscode.Uri.file(context.asAbsolutePath('README.md')).toString() },
     outputChannelName: 'DocPlan',
   };

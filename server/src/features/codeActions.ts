@@ -1,0 +1,135 @@
+/**
+ * Code actions: a quick fix per fix of each finding at the requested range, and `source.fixAll.docplan`
+ * (every safe fix, re-checked until stable). Edits are made against the current document version only.
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { CheckedDocument, CheckOptions } from '../check';
+import { LineIndex, rangesIntersect } from '../model/text';
+import { diagnosticMatchesFinding, findingToDiagnostic } from './diagnostics';
+import { fixAllGroups, fixAllText } from './fixAll';
+import { FIX_ALL_KIND } from '../protocol';
+
+/** The source action kind of DocPlan's fix-all. */
+export const SOURCE_FIX_ALL_DOCPLAN = FIX_ALL_KIND;
+
+/** Everything a code action request needs; `checked` must be the check of exactly `text` at `version`. */
+export interface CodeActionRequest {
+  uri: string;
+  version: number;
+  text: string;
+  checked: CheckedDocument;
+  /** Options the document was checked with (fix-all re-checks with them). */
+  options: CheckOptions;
+  range: Range;
+  /** `context.only` of the request. */
+  only?: string[];
+  /** Diagnostics the client sent in the request's context (reused so the client can match them). */
+  diagnostics?: Diagnostic[];
+  docsBase: string | null;
+  /** The client supports versioned `documentChanges` in workspace edits. */
+  documentChanges: boolean;
+  /** Requested automatically (lightbulb on cursor move), not by a user gesture: skip the costly fix-all. */
+  automatic?: boolean;
+}
+
+/** True when a requested `only` list asks for actions of `kind` (a requested kind covers its sub-kinds). */
+export function kindRequested(kind: string, only: readonly string[] | undefined): boolean {
+  if (!only || only.length === 0) return true;
+  return only.some((wanted) => kind === wanted || kind.startsWith(`${wanted}.`));
+}
+
+/** A workspace edit against one version of one document. */
+export function documentEdit(uri: string, version: number, edits: TextEdit[], documentChanges: boolean): WorkspaceEdit {
+  if (documentChanges) return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+  return { changes: { [uri]: edits } };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/**
+ * The smallest single edit that turns `before` into `after` (common prefix and suffix kept), never splitting
+ * a `\r\n` or a surrogate pair. Null when the texts are equal.
+ */
+export function minimalEdit(before: string, after: string): TextEdit | null {
+  if (before === after) return null;
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  while (start > 0 && (isHighSurrogate(before.charCodeAt(start - 1)) || before.charCodeAt(start - 1) === 13)) start--;
+  let suffix = 0;
+  while (
+    suffix < before.length - start &&
+    suffix < after.length - start &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  ) {
+    suffix++;
+  }
+  while (suffix > 0 && (isLowSurrogate(before.charCodeAt(before.length - suffix)) || before.charCodeAt(before.length - suffix) === 10)) suffix--;
+  const lines = new LineIndex(before);
+  return {
+    range: lines.range(start, before.length - suffix),
+    newText: after.slice(start, after.length - suffix),
+  };
+}
+
+/** The fix-all source action, or null when there is nothing safe to fix. */
+export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges'>): CodeAction | null {
+  if (fixAllGroups(request.checked.findings).length === 0) return null;
+  const { text } = fixAllText(request.text, request.options);
+  const edit = minimalEdit(request.text, text);
+  if (!edit) return null;
+  return {
+    title: 'Fix all DocPlan problems',
+    kind: SOURCE_FIX_ALL_DOCPLAN,
+    edit: documentEdit(request.uri, request.version, [edit], request.documentChanges),
+  };
+}
+
+/**
+ * Quick fixes for findings whose range intersects the request range (identical fixes offered by several
+ * findings, such as "Disable rule for this file", appear once), then the fix-all action when asked for (or,
+ * on a user's request without a kind filter, when a safe fix exists: plain clients list everything they get).
+ */
+export function codeActions(request: CodeActionRequest): CodeAction[] {
+  const actions: CodeAction[] = [];
+  if (kindRequested(CodeActionKind.QuickFix, request.only)) {
+    const byKey = new Map<string, CodeAction>();
+    for (const finding of request.checked.findings) {
+      if (!rangesIntersect(finding.range, request.range)) continue;
+      const diagnostic =
+        request.diagnostics?.find((candidate) => candidate.source === 'docplan' && diagnosticMatchesFinding(candidate, finding)) ??
+        findingToDiagnostic(finding, request.docsBase);
+      for (const fix of finding.fixes) {
+        if (fix.edits.length === 0) continue;
+        const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+        const existing = byKey.get(key);
+        if (existing) {
+          existing.diagnostics!.push(diagnostic);
+          continue;
+        }
+        const action: CodeAction = {
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: documentEdit(request.uri, request.version, fix.edits, request.documentChanges),
+        };
+        if (fix.preferred) action.isPreferred = true;
+        byKey.set(key, action);
+        actions.push(action);
+      }
+    }
+  }
+  const explicitlyAsked = request.only !== undefined && request.only.length > 0 && kindRequested(SOURCE_FIX_ALL_DOCPLAN, request.only);
+  const unfiltered = !request.only || request.only.length === 0;
+  if (explicitlyAsked || (unfiltered && !request.automatic)) {
+    const action = fixAllAction(request);
+    if (action) actions.push(action);
+  }
+  return actions;
+}

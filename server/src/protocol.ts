@@ -1,0 +1,180 @@
+/**
+ * The protocol between the DocPlan client and language server beyond standard LSP: custom request and
+ * notification names, their parameter and result shapes, setting names and initialization options.
+ *
+ * This is the ONE module both sides import. It holds types and string constants only (the `import type`
+ * below is erased), so the client can import it without pulling in any server code.
+ */
+import type { Range } from 'vscode-languageserver-types';
+
+/** The kinds of document DocPlan understands (same as the model's `DocKind`). */
+export type DocumentKind = 'design' | 'plan' | 'tracker';
+
+/** Where a document's kind came from (same as the model's `KindSource`). */
+export type DocumentKindSource = 'front-matter' | 'config' | 'content';
+
+/** Derived state of a stage (same as the model's `StageState`). */
+export type StageStateName = 'done' | 'in-progress' | 'not-started';
+
+/** A stage's own status mark (heading marker or status-table row), or null. */
+export type StageMarkName = 'done' | 'in-progress' | 'pending' | null;
+
+/** Method names of DocPlan's custom requests and notifications. */
+export const Methods = {
+  /** Request `DocumentInfoParams` -> `DocumentInfo | null` (null for a document the server does not hold). */
+  documentInfo: 'docplan/documentInfo',
+  /** Request `StagesParams` -> `StagesResult | null` (null for a document the server does not hold). */
+  stages: 'docplan/stages',
+  /**
+   * Notification server -> client `DocumentCheckedParams`, sent after each (re-)check of a document when the
+   * client asked for it with the `documentCheckedNotifications` initialization option. Lets the stage tree
+   * and status bar follow edits without polling.
+   */
+  documentChecked: 'docplan/documentChecked',
+} as const;
+
+/** `docplan/documentInfo`: `DocumentInfoParams` -> `DocumentInfo | null`. */
+export const DOCUMENT_INFO_METHOD = Methods.documentInfo;
+/** `docplan/stages`: `StagesParams` -> `StagesResult | null`. */
+export const STAGES_METHOD = Methods.stages;
+/** `docplan/documentChecked` (server -> client notification): `DocumentCheckedParams`. */
+export const DOCUMENT_CHECKED_METHOD = Methods.documentChecked;
+
+/** Parameters of `docplan/documentInfo`. */
+export interface DocumentInfoParams {
+  uri: string;
+}
+
+/** What the status bar shows for a document. */
+export interface DocumentInfo {
+  uri: string;
+  /** Document version the answer was computed from. */
+  version: number;
+  /** null: ordinary Markdown (not a DocPlan doc), or not checked (see `skipped`). */
+  kind: DocumentKind | null;
+  kindSource: DocumentKindSource | null;
+  /** Number of top-level stages (phases); nested steps are not counted. */
+  stageCount: number;
+  /** Text of the document's title heading, or null. */
+  title: string | null;
+  /**
+   * Why the document is not checked (`docplan.enable` is off, too large, binary, `docplan: off`), or null
+   * when it is checked.
+   */
+  skipped: string | null;
+}
+
+/** Parameters of `docplan/stages`. */
+export interface StagesParams {
+  uri: string;
+}
+
+/** A change item of a stage. */
+export interface StageChangeNode {
+  text: string;
+  /** `true` for `[x]`, `false` for `[ ]`, `null` for a plain list item. */
+  checked: boolean | null;
+  range: Range;
+}
+
+/** A validation command of a stage. */
+export interface StageCommandNode {
+  /** The command line as written (without backticks or prompt). */
+  text: string;
+  range: Range;
+  /** An inline code span in a list item, or a line of a fenced shell block. */
+  source: 'inline-code' | 'fence';
+  /** `# Expected: ...` annotation following a fenced command, or null. */
+  expected: string | null;
+  /** `true`/`false` when the command sits in a checklist item, else null. */
+  checked: boolean | null;
+}
+
+/** One stage (phase, step) of a document, serialisable. */
+export interface StageNode {
+  /** The word that introduced it: Stage, Phase, Step, Milestone. */
+  label: string;
+  /** The number as written (`3`, `1.5`). */
+  number: string;
+  title: string;
+  state: StageStateName;
+  mark: StageMarkName;
+  /** The whole stage, heading to the start of the next one. */
+  range: Range;
+  /** The heading line. */
+  headingRange: Range;
+  /** The Validation part, when the stage has one (where a CodeLens goes). */
+  validationRange: Range | null;
+  changes: StageChangeNode[];
+  commands: StageCommandNode[];
+  /** Nested steps. */
+  children: StageNode[];
+}
+
+/** Result of `docplan/stages`. */
+export interface StagesResult {
+  uri: string;
+  version: number;
+  kind: DocumentKind | null;
+  stages: StageNode[];
+}
+
+/** Parameters of the `docplan/documentChecked` notification. */
+export interface DocumentCheckedParams {
+  uri: string;
+  version: number;
+  kind: DocumentKind | null;
+  stageCount: number;
+}
+
+/** The configuration section the server reads with `workspace/configuration` (scopeUri = document URI). */
+export const CONFIGURATION_SECTION = 'docplan';
+
+/** Full setting names (all `resource` scoped). */
+export const Settings = {
+  enable: 'docplan.enable',
+  rules: 'docplan.rules',
+  include: 'docplan.include',
+  exclude: 'docplan.exclude',
+  requiredSections: 'docplan.requiredSections',
+  debounceMs: 'docplan.debounceMs',
+  maxFileSizeKb: 'docplan.maxFileSizeKb',
+  docsBaseUrl: 'docplan.docsBaseUrl',
+} as const;
+
+/** The `docplan` configuration section as the server receives it (every field optional). */
+export interface DocPlanSettings {
+  enable?: boolean;
+  /** Rule id -> severity, or `{ severity, ...options }`. */
+  rules?: Record<string, string | ({ severity?: string } & Record<string, unknown>)>;
+  include?: string[];
+  exclude?: string[];
+  requiredSections?: Partial<Record<DocumentKind, string[]>>;
+  debounceMs?: number;
+  maxFileSizeKb?: number;
+  /** Base URL of the rule documentation; a diagnostic links to `<base>#<rule-id>`. */
+  docsBaseUrl?: string;
+}
+
+/** Defaults the server applies for settings that are not set. */
+export const SETTING_DEFAULTS = {
+  enable: true,
+  debounceMs: 200,
+  maxFileSizeKb: 5120,
+} as const;
+
+/** `initializationOptions` the server understands (all optional). */
+export interface DocPlanInitializationOptions {
+  /** Base URL of the rule documentation (overridden per resource by the `docplan.docsBaseUrl` setting). */
+  docsBaseUrl?: string;
+  /** Send `docplan/documentChecked` after each check. */
+  documentCheckedNotifications?: boolean;
+  /**
+   * Settings for clients without `workspace/configuration` (the `docplan` section's content); later
+   * `workspace/didChangeConfiguration` notifications with `{ settings: { docplan: {...} } }` replace them.
+   */
+  settings?: DocPlanSettings;
+}
+
+/** The command id of the source action that applies every safe fix. */
+export const FIX_ALL_KIND = 'source.fixAll.docplan';
