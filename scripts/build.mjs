@@ -1,5 +1,9 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { WASM_ASSETS } from '../server/src/workspace/grammars.ts';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -21,3 +25,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
 ]);
+
+// tree-sitter's runtime and grammars are WebAssembly files loaded at run time: ship them beside the bundles.
+const require = createRequire(import.meta.url);
+mkdirSync('dist/grammars', { recursive: true });
+for (const asset of WASM_ASSETS) copyFileSync(require.resolve(asset.specifier), join('dist/grammars', asset.file));
