@@ -1,16 +1,18 @@
 /**
  * VS Code side of DocPlan: starts the bundled language server, shows the active doc's kind in the status
- * bar, and registers the few commands that need the editor.
+ * bar, registers the few commands that need the editor, and the validation features (stage tree, run
+ * commands, CodeLens, Test Explorer: see features.ts).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DOCUMENT_INFO_METHOD, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
+import { DOCUMENT_INFO_METHOD, type DocPlanInitializationOptions, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
+import { registerValidationFeatures, type DocPlanApi } from './features';
 
 let client: LanguageClient | undefined;
 
 /** Called by VS Code when a Markdown file opens (or a workspace holds .docplan.json). */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<DocPlanApi> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -23,7 +25,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // So that problems in .docplan.json follow typing, not only saving.
       { scheme: 'file', pattern: '**/.docplan.json' },
     ],
-    initializationOptions: { docsBaseUrl: vscode.Uri.file(context.asAbsolutePath('README.md')).toString() },
+    initializationOptions: {
+      docsBaseUrl: vscode.Uri.file(context.asAbsolutePath('README.md')).toString(),
+      // The stage tree follows edits through docplan/documentChecked.
+      documentCheckedNotifications: true,
+    } satisfies DocPlanInitializationOptions,
     outputChannelName: 'DocPlan',
   };
   client = new LanguageClient('docplan', 'DocPlan', serverOptions, clientOptions);
@@ -39,8 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.docplan', apply: 'first' }),
     ),
   );
+  const api = registerValidationFeatures(context, client);
   await client.start();
   statusBar.refresh();
+  return api;
 }
 
 /** Called by VS Code on shutdown: stops the server cleanly. */

@@ -12,6 +12,9 @@
 //   --timeout-seconds N   DOCPLAN_E2E_TIMEOUT_SECONDS  overall time limit (default: 180)
 //   --keep                DOCPLAN_E2E_KEEP=1           keep the user-data-dir and workspace copy
 //   --verbose             DOCPLAN_E2E_VERBOSE=1        echo the browser console (includes mocha's output)
+//   --screenshots DIR     DOCPLAN_E2E_SCREENSHOTS      run the screenshot suite and save its PNGs in DIR: the
+//                                                      suite asks for a shot by writing
+//                                                      <results>.shot-<name>.request; the driver answers .done
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -161,6 +164,7 @@ function readOptions() {
       'timeout-seconds': { type: 'string' },
       keep: { type: 'boolean' },
       verbose: { type: 'boolean' },
+      screenshots: { type: 'string' },
     },
   });
   const env = process.env;
@@ -179,6 +183,7 @@ function readOptions() {
     timeoutSeconds,
     keep: flag(values.keep, env.DOCPLAN_E2E_KEEP),
     verbose: flag(values.verbose, env.DOCPLAN_E2E_VERBOSE),
+    screenshots: (values.screenshots ?? env.DOCPLAN_E2E_SCREENSHOTS) ? path.resolve(values.screenshots ?? env.DOCPLAN_E2E_SCREENSHOTS) : undefined,
   };
 }
 
@@ -266,6 +271,8 @@ function startCodeServer(port, workspace, resultsFile) {
   Object.assign(env, {
     // Inherited by the extension host, where the suite reads it.
     [RESULTS_FILE_ENV]: resultsFile,
+    // Tells the suite to run its screenshot tests (see suite/index.ts and answerScreenshotRequests).
+    ...(options.screenshots ? { DOCPLAN_E2E_SCREENSHOTS: '1' } : {}),
     // code-server's own config and logs go into the user-data-dir, not the home folder.
     XDG_CONFIG_HOME: path.join(state.userDataDir, 'xdg-config'),
     XDG_DATA_HOME: path.join(state.userDataDir, 'xdg-data'),
@@ -339,8 +346,25 @@ function workbenchUrl(port, workspace) {
 // ---------------------------------------------------------------------------------------------------
 // Results
 
+/** Takes the screenshots the suite asks for (files `<results>.shot-<name>.request`). */
+async function answerScreenshotRequests(resultsFile) {
+  if (!options.screenshots || !state.page || state.page.isClosed()) return;
+  const dir = path.dirname(resultsFile);
+  const prefix = `${path.basename(resultsFile)}.shot-`;
+  for (const file of fs.readdirSync(dir)) {
+    if (!file.startsWith(prefix) || !file.endsWith('.request')) continue;
+    const name = file.slice(prefix.length, -'.request'.length).replace(/[^\w.-]/g, '_');
+    fs.mkdirSync(options.screenshots, { recursive: true });
+    const target = path.join(options.screenshots, `${name}.png`);
+    await state.page.screenshot({ path: target, timeout: 10_000 });
+    console.log(`[e2e] screenshot ${path.relative(repoRoot, target)}`);
+    fs.renameSync(path.join(dir, file), path.join(dir, `${prefix}${name}.done`));
+  }
+}
+
 async function waitForResults(resultsFile) {
   while (Date.now() < deadline) {
+    await answerScreenshotRequests(resultsFile);
     if (fs.existsSync(resultsFile)) return JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     if (state.extensionHostExited) {
       await sleep(500); // the output line may come just before the file is visible

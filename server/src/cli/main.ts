@@ -18,6 +18,7 @@ import { ALL_RULES, RULE_IDS } from '../rules/index';
 import { collectFiles, DEFAULT_MAX_FILE_SIZE, describeError, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, totals, type FileReport, type Format } from './format';
 import { formatStagesText, stagesJson } from './stages';
+import { runRun } from './run';
 
 /** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
 export interface CliIo {
@@ -55,6 +56,7 @@ Checks Markdown design docs and implementation plans.
 Commands:
   check [paths or globs...]   Check docs (default: the current directory)
   stages <doc>                Print a doc's stages (--json for JSON)
+  run <doc> [--stage N]       Run a doc's validation commands (exit 0 when all pass)
   rules                       List rules with their default severity
 
 Options:
@@ -181,9 +183,18 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return runStages(rest, io);
     case 'rules':
       return runRules(rest, io);
+    case 'run':
+      return runRun(rest, io, io.stdout === process.stdout ? interruptSignal() : undefined);
     default:
       throw new UsageError(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`);
   }
+}
+
+/** Aborted by Ctrl-C, so that `docplan run` stops the command it is running together with its children. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
 }
 
 /** `--max-file-size`: bytes, or a number with a K/M/G (KiB/MiB/GiB) suffix. */

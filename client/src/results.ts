@@ -1,0 +1,106 @@
+/**
+ * The last result of each validation command, per doc, kept in workspace state so that it survives a
+ * reload. Results are keyed by the command's identity (stage number, text, occurrence: see
+ * server/src/run/targets.ts), never by line, so a result follows its command when lines move and is
+ * ignored once the command's text changes.
+ */
+import * as vscode from 'vscode';
+import type { CommandRunResult, RunOutcome } from '../../server/src/run/runner';
+
+/** What is kept of a run (not its output: that is in the log file). */
+export interface StoredResult {
+  command: string;
+  outcome: RunOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut: boolean;
+  error: string | null;
+  outputFile: string | null;
+  outputTruncated: boolean;
+  /** Epoch milliseconds. */
+  finishedAt: number;
+}
+
+const STATE_KEY = 'docplan.validationResults.v1';
+/** Oldest results are forgotten past this many. */
+const MAX_RESULTS = 5000;
+
+type Stored = Record<string, Record<string, StoredResult>>;
+
+export class ResultStore implements vscode.Disposable {
+  private readonly results: Stored;
+  private readonly running = new Map<string, Set<string>>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri | undefined>();
+  /** Fires with the doc whose results or running commands changed (undefined: all docs). */
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly memento: vscode.Memento) {
+    this.results = { ...(memento.get<Stored>(STATE_KEY) ?? {}) };
+  }
+
+  get(uri: vscode.Uri, key: string): StoredResult | undefined {
+    return this.results[uri.toString()]?.[key];
+  }
+
+  /** All results of a doc, by command key. */
+  forDoc(uri: vscode.Uri): Readonly<Record<string, StoredResult>> {
+    return this.results[uri.toString()] ?? {};
+  }
+
+  isRunning(uri: vscode.Uri, key: string): boolean {
+    return this.running.get(uri.toString())?.has(key) ?? false;
+  }
+
+  setRunning(uri: vscode.Uri, key: string, running: boolean): void {
+    const doc = uri.toString();
+    let keys = this.running.get(doc);
+    if (!keys) this.running.set(doc, (keys = new Set()));
+    if (running) keys.add(key);
+    else keys.delete(key);
+    this.emitter.fire(uri);
+  }
+
+  async set(uri: vscode.Uri, key: string, result: CommandRunResult): Promise<void> {
+    const doc = uri.toString();
+    this.results[doc] ??= {};
+    this.results[doc][key] = {
+      command: result.command,
+      outcome: result.outcome,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      durationMs: result.durationMs,
+      timedOut: result.timedOut,
+      error: result.error,
+      outputFile: result.outputFile,
+      outputTruncated: result.outputTruncated,
+      finishedAt: Date.now(),
+    };
+    this.prune();
+    this.emitter.fire(uri);
+    await this.memento.update(STATE_KEY, this.results);
+  }
+
+  async clear(uri?: vscode.Uri): Promise<void> {
+    if (uri) delete this.results[uri.toString()];
+    else for (const doc of Object.keys(this.results)) delete this.results[doc];
+    this.emitter.fire(uri);
+    await this.memento.update(STATE_KEY, this.results);
+  }
+
+  private prune(): void {
+    const all = Object.entries(this.results).flatMap(([doc, byKey]) => Object.entries(byKey).map(([key, result]) => ({ doc, key, at: result.finishedAt })));
+    if (all.length <= MAX_RESULTS) return;
+    all.sort((a, b) => a.at - b.at);
+    for (const { doc, key } of all.slice(0, all.length - MAX_RESULTS)) delete this.results[doc][key];
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+/** A result counts as failed for "re-run failed", diagnostics and stage icons. */
+export function isFailure(result: StoredResult | undefined): boolean {
+  return result !== undefined && (result.outcome === 'failed' || result.outcome === 'timed-out' || result.outcome === 'error');
+}
