@@ -38,6 +38,8 @@ import type {
   StatusTable,
 } from './types';
 
+const HEADING_MARKS = new RegExp(HEADING_MARK.source, 'gu');
+
 /** Options for building a model. */
 export interface BuildOptions {
   /** Path of the document relative to its workspace folder (forward slashes), for include/exclude globs. */
@@ -71,7 +73,11 @@ export function buildModel(text: string, options: BuildOptions = {}): BuiltDocum
   const lines = new LineIndex(text);
   const facts = absoluteFacts(parsed);
   const builder = new ModelBuilder(text, lines, facts, options);
-  return { model: builder.build(), parsed, lines };
+  const model = builder.build();
+  for (const chunk of parsed.chunks) {
+    if (chunk.facts.skipped !== undefined) model.notes.push(`input skipped from line ${lines.positionAt(chunk.start).line + 1}: ${chunk.facts.skipped}`);
+  }
+  return { model, parsed, lines };
 }
 
 function shift<T extends { start: number; end: number }>(items: T[], base: number): T[] {
@@ -183,6 +189,8 @@ interface StageDraft {
   /** Where the stage's own content ends (its first child stage, or its end). */
   ownEnd: number;
   level: number;
+  /** Index of its heading in the heading facts. */
+  headingIndex: number;
 }
 
 class ModelBuilder {
@@ -213,8 +221,7 @@ class ModelBuilder {
   build(): DocModel {
     const frontMatter = this.frontMatter();
     const stageDrafts = this.stages();
-    const stageSpans = stageDrafts.map((draft) => [draft.start, draft.end] as const);
-    const insideStage = (offset: number) => stageSpans.some(([start, end]) => offset > start && offset < end);
+    const insideStage = insideSpans(stageDrafts);
     const sections = this.sections();
     const statusTables = this.statusTables();
     const topStages = stageDrafts.filter((draft) => draft.stage.parentNumber === null).map((draft) => draft.stage);
@@ -267,7 +274,8 @@ class ModelBuilder {
     if (!fact) return null;
     const range = this.lines.range(fact.start, fact.end);
     try {
-      const data: unknown = parseYaml(fact.text);
+      // Warnings stay silent: a server must not write a user's YAML quirks to its stderr.
+      const data: unknown = parseYaml(fact.text, { logLevel: 'error' });
       if (data === null || data === undefined) return { range, data: {}, error: null };
       if (typeof data !== 'object' || Array.isArray(data)) return { range, data: null, error: 'front matter is not a mapping' };
       return { range, data: data as Record<string, unknown>, error: null };
@@ -324,7 +332,8 @@ class ModelBuilder {
       const numberStart = labelAt < 0 ? fact.textStart : fact.start + labelAt + headingSource.slice(labelAt).indexOf(number);
       const markMatch = HEADING_MARK.exec(headingSource);
       const end = this.regionEnd(index);
-      const title = match[3].replace(HEADING_MARK, '').replace(/[\s:–—-]+$/u, '').trim();
+      // Every marker goes (`✅ COMPLETE` is two), not only the first one HEADING_MARK finds.
+      const title = match[3].replace(HEADING_MARKS, '').replace(/[\s:–—-]+$/u, '').trim();
       const stage: Stage = {
         label: label[0].toUpperCase() + label.slice(1).toLowerCase(),
         number,
@@ -347,13 +356,15 @@ class ModelBuilder {
         state: 'not-started',
         mark: null,
       };
-      drafts.push({ stage, start: fact.start, end, ownEnd: end, level: fact.level });
+      drafts.push({ stage, start: fact.start, end, ownEnd: end, level: fact.level, headingIndex: index });
     });
-    // Nest steps inside the phase whose region holds them.
+    // Nest steps inside the phase whose region holds them. Heading regions nest (a region ends at the next
+    // heading of the same or a higher level), so the innermost open region is the parent: a stack finds it.
+    const open: StageDraft[] = [];
     for (const draft of drafts) {
-      const parent = drafts
-        .filter((other) => other !== draft && other.start < draft.start && draft.start < other.end && other.level < draft.level)
-        .at(-1);
+      while (open.length > 0 && open[open.length - 1].end <= draft.start) open.pop();
+      const parent = open.at(-1);
+      open.push(draft);
       if (parent) {
         parent.stage.children.push(draft.stage);
         draft.stage.parentNumber = parent.stage.number;
@@ -366,7 +377,7 @@ class ModelBuilder {
 
   private fillParts(draft: StageDraft): void {
     const { stage } = draft;
-    const headingIndex = this.headingFacts.findIndex((fact) => fact.start === draft.start);
+    const { headingIndex } = draft;
     const partHeadings: { index: number; name: StagePartName }[] = [];
     for (let i = headingIndex + 1; i < this.headingFacts.length && this.headingFacts[i].start < draft.ownEnd; i++) {
       const name = stagePartName(this.headingFacts[i].text);
@@ -414,7 +425,8 @@ class ModelBuilder {
     for (const item of part.items) {
       for (const span of item.codeSpans) {
         if (looksLikeCommand(span.text)) {
-          commands.push({ text: span.text.trim(), range: span.range, source: 'inline-code', item, expected: null });
+          const [start, end] = this.codeSpanInner(this.lines.offsetAt(span.range.start), this.lines.offsetAt(span.range.end), span.text);
+          commands.push({ text: span.text.trim(), range: this.lines.range(start, end), source: 'inline-code', item, expected: null });
         }
       }
     }
@@ -422,7 +434,8 @@ class ModelBuilder {
     for (const code of within(this.facts.inlineCode, start, end)) {
       if (code.context !== 'paragraph' || !looksLikeCommand(code.text)) continue;
       if (insideItem(code.start)) continue;
-      commands.push({ text: code.text.trim(), range: this.lines.range(code.start, code.end), source: 'inline-code', item: null, expected: null });
+      const [innerStart, innerEnd] = this.codeSpanInner(code.start, code.end, code.text);
+      commands.push({ text: code.text.trim(), range: this.lines.range(innerStart, innerEnd), source: 'inline-code', item: null, expected: null });
     }
     for (const code of within(this.facts.codeBlocks, start, end)) {
       if (!code.fenced || !isShellBlock(code.lang) || code.firstLineStart < 0) continue;
@@ -446,6 +459,16 @@ class ModelBuilder {
       }
     }
     return commands.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+
+  /**
+   * Offsets of a code span's trimmed content inside its source `[start, end)`: without the backticks (one or
+   * more) and the padding spaces. Falls back to the whole span when the content is not found verbatim.
+   */
+  private codeSpanInner(start: number, end: number, value: string): [number, number] {
+    const trimmed = value.trim();
+    const at = trimmed.length > 0 ? this.text.slice(start, end).indexOf(trimmed) : -1;
+    return at < 0 ? [start, end] : [start + at, start + at + trimmed.length];
   }
 
   private listItem(fact: Facts['listItems'][number]): ListItem {
@@ -562,10 +585,25 @@ class ModelBuilder {
     return result;
   }
 
-  /** Reads edges from one line: `Stage 1 ──► Stage 2`, or `Stage 3 requires Stage 2 and Stage 1`. */
+  /**
+   * Reads edges from one line: `Stage 1 ──► Stage 2`, or `Stage 3 requires Stage 2 and Stage 1`. A line may hold
+   * several sentences (`Stage 2 requires Stage 1. Stage 3 requires Stage 2.`): each is read on its own.
+   */
   private edgesOnLine(lineText: string, mentions: StageMention[], into: StageDependencies): void {
     if (mentions.length < 2) return;
-    const keyword = /\b(?:requires|require|depends on|depend on|needs|after|blocked by|builds on|waits for)\b/i.exec(lineText);
+    let start = 0;
+    const ends = [...lineText.matchAll(/[.;!?](?=\s|$)/g)].map((match) => (match.index ?? 0) + 1);
+    for (const end of [...ends, lineText.length]) {
+      const inSentence = mentions.filter((mention) => mention.range.start.character >= start && mention.range.start.character < end);
+      this.edgesInSentence(lineText, start, end, inSentence, into);
+      start = end;
+    }
+  }
+
+  private edgesInSentence(lineText: string, start: number, end: number, mentions: StageMention[], into: StageDependencies): void {
+    if (mentions.length < 2) return;
+    const found = /\b(?:requires|require|depends on|depend on|needs|after|blocked by|builds on|waits for)\b/i.exec(lineText.slice(start, end));
+    const keyword = found ? { index: start + found.index } : null;
     if (keyword) {
       const before = mentions.filter((mention) => mention.range.start.character < keyword.index);
       const after = mentions.filter((mention) => mention.range.start.character > keyword.index);
@@ -639,7 +677,7 @@ class ModelBuilder {
       references.push({
         ...shape,
         anchor: null,
-        range: this.lines.range(code.start + 1, code.end - 1),
+        range: this.lines.range(...this.codeSpanInner(code.start, code.end, code.text)),
         symbol: shape.line !== null ? symbolAfter(rest) : null,
         context: code.context === 'table' ? 'table' : 'code-span',
       });
@@ -714,6 +752,29 @@ function trimEnd(text: string, start: number, end: number): number {
   let result = end;
   while (result > start && /\s/.test(text[result - 1])) result--;
   return result;
+}
+
+/**
+ * A predicate "offset lies strictly inside one of these spans", in O(log n): the spans (sorted by start, as
+ * stage drafts are) are merged into disjoint ones and searched by bisection.
+ */
+function insideSpans(spans: readonly { start: number; end: number }[]): (offset: number) => boolean {
+  const merged: { start: number; end: number }[] = [];
+  for (const { start, end } of spans) {
+    const last = merged.at(-1);
+    if (last && start < last.end) last.end = Math.max(last.end, end);
+    else merged.push({ start, end });
+  }
+  return (offset) => {
+    let low = 0;
+    let high = merged.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (merged[mid].start < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low > 0 && offset < merged[low - 1].end;
+  };
 }
 
 function flatten(sections: Section[]): Section[] {

@@ -84,6 +84,8 @@ export interface ChunkFacts {
   prose: OffsetSpan[];
   inlineCode: InlineCodeFact[];
   links: LinkFact[];
+  /** Set when the parser failed on the chunk (nesting too deep for its recursion): why its content is missing. */
+  skipped?: string;
 }
 
 /** A parsed chunk: its text, where it starts, and its facts. */
@@ -125,10 +127,27 @@ export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDo
     const chunkText = text.slice(start, end);
     // The first chunk may hold front matter, which only parses at the very start of a document, so it
     // is only reused when it is again the first chunk (the map lookup keeps that: its text starts with ---).
-    const facts = reusable.get(chunkText) ?? extractFacts(processor.parse(chunkText), chunkText, i === 0);
+    const facts = reusable.get(chunkText) ?? parseChunk(chunkText, i === 0);
     chunks.push({ text: chunkText, start, facts });
   }
   return { text, chunks };
+}
+
+/**
+ * Parses one chunk into facts. The parser and its GFM transforms recurse over the tree, so input nested
+ * thousands of levels deep (`- - - - ...`) can overflow the stack: such a chunk yields no facts (and says why)
+ * instead of failing the whole document.
+ */
+function parseChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts {
+  try {
+    return extractFacts(processor.parse(chunkText), chunkText, mayHaveFrontMatter);
+  } catch (error) {
+    return { ...emptyFacts(), skipped: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function emptyFacts(): ChunkFacts {
+  return { frontMatter: null, headings: [], listItems: [], codeBlocks: [], tables: [], comments: [], paragraphs: [], prose: [], inlineCode: [], links: [] };
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -165,18 +184,7 @@ export function chunkStarts(text: string): number[] {
 
 /** Reduces an mdast tree to flat facts. Never throws on odd trees: unknown nodes are walked generically. */
 function extractFacts(tree: Root, source: string, mayHaveFrontMatter: boolean): ChunkFacts {
-  const facts: ChunkFacts = {
-    frontMatter: null,
-    headings: [],
-    listItems: [],
-    codeBlocks: [],
-    tables: [],
-    comments: [],
-    paragraphs: [],
-    prose: [],
-    inlineCode: [],
-    links: [],
-  };
+  const facts = emptyFacts();
   // An explicit stack instead of recursion: deeply nested input must not overflow the call stack.
   const stack: { node: Nodes; listDepth: number; context: InlineCodeFact['context'] }[] = [];
   for (let i = tree.children.length - 1; i >= 0; i--) stack.push({ node: tree.children[i], listDepth: 0, context: 'paragraph' });

@@ -26,7 +26,10 @@ export class LineIndex {
     return this.lineStarts.length;
   }
 
-  /** Position of an offset; offsets outside the text are clamped. */
+  /**
+   * Position of an offset; offsets outside the text are clamped, and so is an offset between the `\r` and
+   * the `\n` of a CRLF (it maps to the end of its line, never past it).
+   */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let low = 0;
@@ -36,7 +39,11 @@ export class LineIndex {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    const character = clamped - this.lineStarts[low];
+    if (this.text.charCodeAt(clamped) === 10 && this.text.charCodeAt(clamped - 1) === 13) {
+      return { line: low, character: character - 1 };
+    }
+    return { line: low, character };
   }
 
   /** Offset of a position; positions outside the text are clamped to the nearest valid offset. */

@@ -1,9 +1,32 @@
 /** The rule registry: every rule DocPlan runs, in the order their findings are reported on ties. */
 import type { Rule } from './types';
 import { missingGoals } from './missing-goals';
+import { missingNonGoals } from './missing-non-goals';
+import { missingSection } from './missing-section';
+import { goalNotMeasurable } from './goal-not-measurable';
+import { placeholderText } from './placeholder-text';
+import { stageMissingPart } from './stage-missing-part';
 import { stageTooLarge } from './stage-too-large';
+import { stageNumbering } from './stage-numbering';
+import { unknownStageReference } from './unknown-stage-reference';
+import { dependencyCycle } from './dependency-cycle';
+import { statusMismatch } from './status-mismatch';
+import { validationWithoutCommand } from './validation-without-command';
 
-export const ALL_RULES: readonly Rule[] = [missingGoals, stageTooLarge];
+export const ALL_RULES: readonly Rule[] = [
+  missingGoals,
+  missingNonGoals,
+  missingSection,
+  goalNotMeasurable,
+  placeholderText,
+  stageMissingPart,
+  stageTooLarge,
+  stageNumbering,
+  unknownStageReference,
+  dependencyCycle,
+  statusMismatch,
+  validationWithoutCommand,
+];
 
 /** Rule ids, for validating configuration. */
 export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((rule) => rule.id));

@@ -1,0 +1,110 @@
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { DocModel, Stage, StagePartName } from '../model/types';
+import type { Fix, Rule, RuleContext } from './types';
+import { allStages, stageName } from './stages';
+
+type RequiredPart = Extract<StagePartName, 'objective' | 'changes' | 'validation'>;
+
+const PART_TITLES: Record<RequiredPart, string> = { objective: 'Objective', changes: 'Changes', validation: 'Validation' };
+
+/** What an inserted part asks the writer to fill in. An HTML comment: it guides without rendering. */
+const PART_PROMPTS: Record<RequiredPart, string> = {
+  objective: 'What does this stage accomplish? One or two sentences.',
+  changes: 'The changes, as a checklist: - [ ] what changes, in which file (`path:line`).',
+  validation: 'The commands that prove this stage works: a checklist of inline-code commands or a bash block.',
+};
+
+/** Labels of plan stages that must carry Objective, Changes and Validation (steps are lighter). */
+const PLAN_LABELS = new Set(['Stage', 'Phase', 'Milestone']);
+
+function listParts(parts: RequiredPart[]): string {
+  const titles = parts.map((part) => PART_TITLES[part]);
+  return titles.length === 1 ? titles[0] : `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)}`;
+}
+
+/** Whether a stage writes its parts as bold pseudo-headings (`**Validate**:`) rather than sub-headings. */
+function usesPseudoHeadings(model: DocModel, stage: Stage): boolean {
+  if (model.kind === 'design') return true;
+  const headings = Object.values(stage.parts).map((part) => part.heading);
+  return headings.length > 0 && headings.every((heading) => heading.pseudo);
+}
+
+function partText(model: DocModel, stage: Stage, part: RequiredPart): string {
+  const title = model.kind === 'design' && part === 'validation' ? 'Validate' : PART_TITLES[part];
+  const heading = usesPseudoHeadings(model, stage) ? `**${title}**:` : `${'#'.repeat(Math.min(6, stage.heading.level + 1))} ${title}`;
+  return `${heading}\n\n<!-- ${PART_PROMPTS[part]} -->`;
+}
+
+/** Builds the edits that insert `missing` parts into `stage`, each at its conventional place. */
+function insertPartsFix(model: DocModel, context: RuleContext, stage: Stage, missing: RequiredPart[]): Fix {
+  const { lines } = context;
+  // offset -> texts to insert there, kept in part order.
+  const inserts = new Map<number, { text: string; beforeContent: boolean }[]>();
+  const add = (offset: number, text: string, beforeContent: boolean) => {
+    const list = inserts.get(offset) ?? [];
+    list.push({ text, beforeContent });
+    inserts.set(offset, list);
+  };
+  const headingEnd = lines.offsetAt(stage.heading.range.end);
+  const firstChild = stage.children[0];
+  for (const part of missing) {
+    const text = partText(model, stage, part);
+    if (part === 'objective') {
+      add(headingEnd, text, false);
+    } else if (part === 'changes') {
+      const objective = stage.parts.objective;
+      add(objective ? lines.offsetAt(objective.range.end) : headingEnd, text, false);
+    } else if (firstChild) {
+      // Before the first step: the stage's own content ends there.
+      add(lines.offsetAt({ line: firstChild.heading.range.start.line, character: 0 }), text, true);
+    } else {
+      add(lines.offsetAt(stage.range.end), text, false);
+    }
+  }
+  const edits: TextEdit[] = [];
+  for (const [offset, texts] of inserts) {
+    const at = lines.positionAt(offset);
+    const newText = texts.map(({ text, beforeContent }) => (beforeContent ? `${text}\n\n` : `\n\n${text}`)).join('');
+    edits.push({ range: { start: at, end: at }, newText });
+  }
+  const title = missing.length === 1 && missing[0] === 'validation' ? `Add a Validation block to ${stageName(stage)}` : `Add ${listParts(missing)} to ${stageName(stage)}`;
+  return { title, edits, fixAll: false, preferred: true };
+}
+
+/**
+ * Plan stages need an Objective, Changes and Validation; every unit of a design doc's implementation plan that
+ * is done on its own (a step, or a phase without steps) needs a Validation.
+ */
+export const stageMissingPart: Rule = {
+  id: 'stage-missing-part',
+  description: 'A plan stage without Objective, Changes or Validation, or a design-doc step without Validation.',
+  defaultSeverity: 'warning',
+  kinds: ['plan', 'tracker', 'design'],
+  check(model, context) {
+    if (model.kind === 'design') {
+      for (const stage of allStages(model)) {
+        if (stage.children.length > 0 || stage.parts.validation) continue;
+        context.report({
+          message: `${stageName(stage)} has no Validation: add a **Validate**: block with the command that proves it works.`,
+          range: stage.heading.textRange,
+          fixes: [insertPartsFix(model, context, stage, ['validation'])],
+        });
+      }
+      return;
+    }
+    // In a tracker, only the stages its status table tracks (recipe phases around them are not work stages) and
+    // that are written as work stages (they have Changes or Validation; a section of notes is not).
+    const tableLabels = model.kind === 'tracker' ? model.statusTables.map((table) => table.label) : null;
+    for (const stage of model.stages) {
+      if (!PLAN_LABELS.has(stage.label)) continue;
+      if (tableLabels && !(tableLabels.some((label) => label === null || label === stage.label) && (stage.parts.changes || stage.parts.validation))) continue;
+      const missing = (['objective', 'changes', 'validation'] as const).filter((part) => !stage.parts[part]);
+      if (missing.length === 0) continue;
+      context.report({
+        message: `${stageName(stage)} is missing ${listParts(missing)}: each stage says what it achieves, what it changes and how it is validated.`,
+        range: stage.heading.textRange,
+        fixes: [insertPartsFix(model, context, stage, missing)],
+      });
+    }
+  },
+};
