@@ -29,6 +29,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocPla
       docsBaseUrl: vscode.Uri.file(context.asAbsolutePath('README.md')).toString(),
       // The stage tree follows edits through docplan/documentChecked.
       documentCheckedNotifications: true,
+      // In Restricted Mode the server does not run git (it reads repository configuration).
+      workspaceTrusted: vscode.workspace.isTrusted,
     } satisfies DocPlanInitializationOptions,
     outputChannelName: 'DocPlan',
   };
@@ -44,6 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocPla
     vscode.commands.registerCommand('docplan.fixAll', () =>
       vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.docplan', apply: 'first' }),
     ),
+    // Trust is read at start-up (git use); restart the server with the new answer when it is granted.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      if (!client) return;
+      (client.clientOptions.initializationOptions as DocPlanInitializationOptions).workspaceTrusted = true;
+      await client.restart();
+      statusBar.refresh();
+    }),
   );
   const api = registerValidationFeatures(context, client);
   await client.start();

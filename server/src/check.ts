@@ -6,6 +6,7 @@ import { buildModel, type BuiltDocument } from './model/build';
 import type { ParsedDocument } from './model/parse';
 import type { DocPlanConfig } from './config/config';
 import { checkModel, type CheckResult } from './rules/engine';
+import type { DocWorkspace } from './workspace/workspace';
 
 /** A checked document: its model (with what built it) and the rules' findings. */
 export interface CheckedDocument extends CheckResult {
@@ -19,16 +20,40 @@ export interface CheckOptions {
   path: string | null;
   /** The previous parse of this document, to reuse unchanged chunks. */
   previous?: ParsedDocument;
+  /** The document's workspace folder; null or absent outside any folder (workspace rules then stay silent). */
+  workspace?: DocWorkspace | null;
 }
 
-/** Builds the model of `text` and runs the rules over it. Never throws for any input text. */
-export function checkText(text: string, options: CheckOptions): CheckedDocument {
-  const built = buildModel(text, {
+/** Builds the model of `text` (reusing `options.previous` where the text did not change). */
+export function buildDocument(text: string, options: CheckOptions): BuiltDocument {
+  return buildModel(text, {
     path: options.path,
     include: options.config.include,
     exclude: options.config.exclude,
     sectionSynonyms: options.config.sectionSynonyms,
     previous: options.previous,
   });
-  return { built, ...checkModel(built.model, built.lines, options.config) };
+}
+
+/** Runs the rules over a built model, reading the workspace as it was last prepared. */
+export function checkBuilt(built: BuiltDocument, options: CheckOptions): CheckedDocument {
+  return { built, ...checkModel(built.model, built.lines, options.config, options.workspace ?? null) };
+}
+
+/** Builds and checks synchronously (the workspace, if any, must already be prepared). Never throws for any text. */
+export function checkText(text: string, options: CheckOptions): CheckedDocument {
+  return checkBuilt(buildDocument(text, options), options);
+}
+
+/**
+ * Builds, prepares the workspace for what the document references (symbols, git history, tests), then
+ * checks. What the server and the CLI call.
+ */
+export async function checkTextPrepared(text: string, options: CheckOptions): Promise<CheckedDocument> {
+  const built = buildDocument(text, options);
+  const workspace = options.workspace;
+  if (workspace && built.model.kind !== null && !built.model.disabled) {
+    await workspace.folder.prepare(built.model, workspace.docAbsPath);
+  }
+  return checkBuilt(built, options);
 }

@@ -174,6 +174,11 @@ export interface DocPlanInitializationOptions {
    * `workspace/didChangeConfiguration` notifications with `{ settings: { docplan: {...} } }` replace them.
    */
   settings?: DocPlanSettings;
+  /**
+   * Whether the workspace is trusted (VS Code's Workspace Trust; default true for other clients). Untrusted:
+   * git is not run (it reads repository configuration), so `line-drift` and rename detection are off.
+   */
+  workspaceTrusted?: boolean;
 }
 
 /** The command id of the source action that applies every safe fix. */

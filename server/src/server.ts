@@ -11,6 +11,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ErrorCodes,
+  FileChangeType,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
@@ -22,7 +23,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { checkText, type CheckedDocument, type CheckOptions } from './check';
+import { checkTextPrepared, type CheckedDocument, type CheckOptions } from './check';
+import { FolderWorkspace } from './workspace/workspace';
+import type { FileChange } from './workspace/fileIndex';
 import { parseConfigText, type DocPlanConfig } from './config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from './config/load';
 import { RULE_IDS } from './rules/index';
@@ -224,6 +227,7 @@ function refreshConfigs(): void {
 let configTimer: NodeJS.Timeout | undefined;
 function scheduleConfigRefresh(delay: number): void {
   clearTimeout(configTimer);
+  clearTimeout(filesChangedTimer);
   configTimer = setTimeout(guardEvent('config refresh', () => refreshConfigs()), delay);
 }
 
@@ -233,6 +237,19 @@ interface DocumentContext {
   options: CheckOptions;
   docsBase: string | null;
   generation: number;
+}
+
+/** Each file-system workspace folder's services (index, symbols, git, tests), created on first use. */
+const folderWorkspaces = new Map<string, FolderWorkspace>();
+
+function workspaceOf(folder: Folder): FolderWorkspace | null {
+  if (folder.scheme !== 'file') return null;
+  let workspace = folderWorkspaces.get(folder.uri);
+  if (!workspace) {
+    workspace = new FolderWorkspace(folder.fsPath, { validate: 'events', git: initOptions.workspaceTrusted !== false });
+    folderWorkspaces.set(folder.uri, workspace);
+  }
+  return workspace;
 }
 
 async function documentContext(uri: string): Promise<DocumentContext> {
@@ -248,7 +265,7 @@ async function documentContext(uri: string): Promise<DocumentContext> {
   const config: DocPlanConfig = resolved.config;
   return {
     settings,
-    options: { config, path },
+    options: { config, path, workspace: folder && path !== null ? workspaceOf(folder)?.view(URI.parse(uri).fsPath) ?? null : null },
     docsBase: settings.docsBaseUrl ?? initOptions.docsBaseUrl ?? DEFAULT_DOCS_BASE,
     generation: startGeneration,
   };
@@ -295,7 +312,7 @@ function skipReason(text: string, settings: ServerSettings): string | null {
 }
 
 /** The check of the document's current version, computed now if the cache is stale; null when skipped. */
-function ensureChecked(document: TextDocument, context: DocumentContext): { checked: CheckedDocument | null; state: DocumentState } {
+async function ensureChecked(document: TextDocument, context: DocumentContext): Promise<{ checked: CheckedDocument | null; state: DocumentState }> {
   const state = stateOf(document.uri);
   state.debounceMs = context.settings.debounceMs;
   const fresh = state.checkedVersion === document.version && state.checkedGeneration === context.generation;
@@ -313,9 +330,12 @@ function ensureChecked(document: TextDocument, context: DocumentContext): { chec
   }
   state.skipped = null;
   state.loggedSkip = null;
-  const checked = checkText(text, { ...context.options, previous: state.checked?.built.parsed });
+  const version = document.version;
+  const checked = await checkTextPrepared(text, { ...context.options, previous: state.checked?.built.parsed });
+  // A newer version was checked while this one waited for the workspace: keep the newer result.
+  if (state.checkedVersion > version) return { checked: state.checked, state };
   state.checked = checked;
-  state.checkedVersion = document.version;
+  state.checkedVersion = version;
   state.checkedGeneration = context.generation;
   const ruleErrors = checked.ruleErrors.join('\n');
   if (ruleErrors && ruleErrors !== state.ruleErrors) connection.console.error(`DocPlan: rule errors in ${document.uri}:\n${ruleErrors}`);
@@ -330,7 +350,7 @@ async function current(uri: unknown): Promise<{ document: TextDocument; checked:
   const context = await documentContext(uri);
   const document = documents.get(uri);
   if (!document || !isMarkdown(document) || isConfigUri(uri)) return null;
-  const { checked, state } = ensureChecked(document, context);
+  const { checked, state } = await ensureChecked(document, context);
   return { document, checked, context, state };
 }
 
@@ -341,9 +361,12 @@ async function runCheck(uri: string, token: number): Promise<void> {
   const document = documents.get(uri);
   // Superseded by a newer edit, a settings change or a close while the settings were fetched.
   if (!document || states.get(uri) !== state || state.token !== token) return;
-  const { checked } = ensureChecked(document, context);
+  const version = document.version;
+  const { checked } = await ensureChecked(document, context);
+  // An edit that arrived while the workspace was prepared scheduled its own check: let that one publish.
+  if (state.token !== token || document.version !== version) return;
   const diagnostics = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : [];
-  await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  await connection.sendDiagnostics({ uri, version, diagnostics });
   if (initOptions.documentCheckedNotifications) {
     const model = checked?.built.model ?? null;
     const params: DocumentCheckedParams = {
@@ -406,7 +429,8 @@ connection.onInitialized(
       registrations.push(connection.client.register(DidChangeConfigurationNotification.type, { section: CONFIGURATION_SECTION }));
     }
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] }));
+      // Every file: references and validation commands read code and tests, whose changes must re-check docs.
+      registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: '**/*' }] }));
     }
     if (capabilities.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(
@@ -429,6 +453,7 @@ connection.onInitialized(
 
 connection.onShutdown(() => {
   clearTimeout(configTimer);
+  clearTimeout(filesChangedTimer);
   for (const state of states.values()) clearTimeout(state.timer);
 });
 
@@ -444,9 +469,28 @@ connection.onDidChangeConfiguration(
   }),
 );
 
+const FILE_CHANGE: Record<number, FileChange> = { [FileChangeType.Created]: 'created', [FileChangeType.Changed]: 'changed', [FileChangeType.Deleted]: 'deleted' };
+let filesChangedTimer: NodeJS.Timeout | undefined;
+
 connection.onDidChangeWatchedFiles(
   guardEvent('didChangeWatchedFiles', (params) => {
     if (params.changes.some((change) => isConfigUri(change.uri))) refreshConfigs();
+    let touched = false;
+    for (const change of params.changes) {
+      const { folder } = locate(change.uri, folders);
+      const workspace = folder ? folderWorkspaces.get(folder.uri) : undefined;
+      if (!workspace || isConfigUri(change.uri)) continue;
+      workspace.fileChanged(URI.parse(change.uri).fsPath, FILE_CHANGE[change.type] ?? 'changed');
+      touched = true;
+    }
+    // Referenced code or tests changed: re-check open docs once the burst of events (a checkout) settles.
+    if (touched) {
+      clearTimeout(filesChangedTimer);
+      filesChangedTimer = setTimeout(() => {
+        generation++;
+        recheckAll();
+      }, 300);
+    }
   }),
 );
 

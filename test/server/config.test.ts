@@ -14,12 +14,12 @@ function byCode(diagnostics: Diagnostic[], code: string): Diagnostic[] {
 }
 
 describe('.docplan.json', () => {
-  test('the server watches **/.docplan.json and listens for configuration changes', async () => {
+  test('the server watches .docplan.json and every file (referenced code and tests), and listens for configuration changes', async () => {
     const workspace = tempWorkspace({});
     const client = await LspTestClient.start({ folders: [workspace.uri] });
     try {
       const watcher = await client.waitForRegistration('workspace/didChangeWatchedFiles');
-      assert.deepEqual(watcher.registerOptions, { watchers: [{ globPattern: '**/.docplan.json' }] });
+      assert.deepEqual(watcher.registerOptions, { watchers: [{ globPattern: '**/.docplan.json' }, { globPattern: '**/*' }] });
       const configuration = await client.waitForRegistration('workspace/didChangeConfiguration');
       assert.deepEqual(configuration.registerOptions, { section: 'docplan' });
       assert.deepEqual(client.failures(), [], 'no handler failed');

@@ -10,7 +10,8 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../../../package.json';
-import { checkText, type CheckOptions } from '../check';
+import { checkText, checkTextPrepared, type CheckOptions } from '../check';
+import { FolderWorkspace } from '../workspace/workspace';
 import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem } from '../config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
 import { fixAllGroups, fixAllText } from '../features/fixAll';
@@ -289,6 +290,8 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   }
 
   const fixText = io.fixText ?? fixAllText;
+  // One workspace for the root: references and validation commands are resolved inside it, never outside.
+  const workspace = new FolderWorkspace(root, { validate: 'stat', git: true });
   const reports: FileReport[] = [];
   let internalError = false;
   let fixesApplied = 0;
@@ -301,10 +304,10 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
       continue;
     }
     const rel = rootRelative(root, path);
-    const options: CheckOptions = { config, path: rel };
+    const options: CheckOptions = { config, path: rel, workspace: rel === null ? null : workspace.view(path) };
     let checked;
     try {
-      checked = checkText(read.text, options);
+      checked = await checkTextPrepared(read.text, options);
     } catch (error) {
       io.stderr.write(`docplan: internal error while checking ${display}: ${error instanceof Error ? error.message : String(error)}\n`);
       if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

@@ -6,6 +6,7 @@ import type { DocPlanConfig } from '../config/config';
 import type { ControlComment, DocModel } from '../model/types';
 import type { LineIndex } from '../model/text';
 import type { Finding, Fix, Report, Rule } from './types';
+import type { DocWorkspace } from '../workspace/workspace';
 import { ALL_RULES } from './index';
 
 /** The result of checking one document. */
@@ -16,7 +17,13 @@ export interface CheckResult {
 }
 
 /** Runs every applicable rule. Ordinary Markdown (kind null) and `docplan: off` docs yield nothing. */
-export function checkModel(model: DocModel, lines: LineIndex, config: DocPlanConfig, rules: readonly Rule[] = ALL_RULES): CheckResult {
+export function checkModel(
+  model: DocModel,
+  lines: LineIndex,
+  config: DocPlanConfig,
+  workspace: DocWorkspace | null = null,
+  rules: readonly Rule[] = ALL_RULES,
+): CheckResult {
   const result: CheckResult = { findings: [], ruleErrors: [] };
   if (model.disabled || model.kind === null) return result;
   const suppressed = suppressionIndex(model.controlComments, lines);
@@ -26,7 +33,7 @@ export function checkModel(model: DocModel, lines: LineIndex, config: DocPlanCon
     if (severity === 'off' || !rule.kinds.includes(model.kind)) continue;
     const reports: Report[] = [];
     try {
-      rule.check(model, { config, options: setting?.options ?? {}, lines, report: (report) => reports.push(report) });
+      rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report) });
     } catch (error) {
       result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -6,6 +6,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { ActiveSeverity, DocPlanConfig } from '../config/config';
 import type { DocKind, DocModel, Range } from '../model/types';
 import type { LineIndex } from '../model/text';
+import type { DocWorkspace } from '../workspace/workspace';
 
 /** A fix: a set of edits against the text the model was built from. */
 export interface Fix {
@@ -41,6 +42,11 @@ export interface RuleContext {
   /** This rule's options from configuration (`{ "stage-too-large": { "maxChanges": 12 } }`). */
   options: Record<string, unknown>;
   lines: LineIndex;
+  /**
+   * The document's workspace folder, prepared for this check (`FolderWorkspace.prepare`), or null when the
+   * document is outside any folder (untitled, virtual): rules that read the workspace then report nothing.
+   */
+  workspace: DocWorkspace | null;
   report(report: Report): void;
 }
 

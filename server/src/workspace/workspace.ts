@@ -1,0 +1,109 @@
+/**
+ * One workspace folder as the rules see it: the file index, path resolution, file lines, symbols, git
+ * history and test discovery, behind one object. Loading is asynchronous (`prepare`); the rules then read
+ * synchronously from what was prepared. The server keeps one per workspace folder, the CLI one per root.
+ */
+import { resolve, sep } from 'node:path';
+import type { DocModel, Reference } from '../model/types';
+import { FileCache } from './fileCache';
+import { FileIndex, type FileChange } from './fileIndex';
+import { GitHistory } from './git';
+import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
+import { SymbolIndex } from './symbols';
+import { TestIndex } from '../validation/index';
+
+/** How a folder workspace keeps its caches fresh. */
+export interface FolderWorkspaceOptions {
+  /** `stat`: check files on every read (CLI); `events`: trust caches until told of a change (server). */
+  validate: 'stat' | 'events';
+  /** Use git for drift and renames (off in untrusted workspaces: git reads repository config). */
+  git: boolean;
+}
+
+/** What a rule gets for the document it checks. */
+export interface DocWorkspace {
+  folder: FolderWorkspace;
+  /** Absolute path of the document. */
+  docAbsPath: string;
+  /** Folder-relative path of the document, forward slashes. */
+  docRelPath: string;
+}
+
+/** A workspace folder's services, created lazily and shared by every document in the folder. */
+export class FolderWorkspace {
+  readonly root: string;
+  readonly files: FileCache;
+  readonly symbols: SymbolIndex;
+  readonly git: GitHistory | null;
+  readonly tests: TestIndex;
+  private fileIndex: FileIndex | null = null;
+  private pathResolver: PathResolver | null = null;
+
+  constructor(root: string, options: FolderWorkspaceOptions) {
+    this.root = resolve(root);
+    this.files = new FileCache({ validate: options.validate });
+    this.symbols = new SymbolIndex(this.files);
+    this.git = options.git ? new GitHistory(this.root, this.files) : null;
+    this.tests = new TestIndex(this.root, { files: this.files, resolver: this.resolver });
+  }
+
+  /** The file index, built on first use (a synchronous walk of the folder). */
+  get index(): FileIndex {
+    this.fileIndex ??= FileIndex.build(this.root);
+    return this.fileIndex;
+  }
+
+  /** Resolves paths inside the folder, refusing those that escape it. */
+  get resolver(): PathResolver {
+    this.pathResolver ??= new PathResolver(this.root, { isKnownReal: (rel) => this.fileIndex?.isKnownReal(rel) ?? false });
+    return this.pathResolver;
+  }
+
+  /** The view a rule gets of this folder for one document. */
+  view(docAbsPath: string): DocWorkspace {
+    const abs = resolve(docAbsPath);
+    const rel = abs.startsWith(this.root + sep) ? abs.slice(this.root.length + 1).split(sep).join('/') : abs;
+    return { folder: this, docAbsPath: abs, docRelPath: rel };
+  }
+
+  /** Resolves a reference of a document: links relative to the doc, other paths relative to the folder root. */
+  resolveReference(reference: Reference, docRelPath: string): ResolvedPath {
+    if (reference.form === 'link') {
+      return this.resolver.resolve(decodeLinkPath(reference.path), { docDir: docDirOf(docRelPath), leadingSlashIsRoot: true });
+    }
+    return this.resolver.resolve(reference.path);
+  }
+
+  /**
+   * Loads what the rules will read for this document: symbols of the files its references name, git history
+   * of the doc and those files, and the test runtime. Never rejects.
+   */
+  async prepare(model: DocModel, docAbsPath: string): Promise<void> {
+    const view = this.view(docAbsPath);
+    const symbolFiles = new Set<string>();
+    const lineFiles = new Set<string>();
+    for (const reference of model.references) {
+      const resolved = this.resolveReference(reference, view.docRelPath);
+      if (resolved.kind !== 'inside') continue;
+      if (reference.symbol !== null) symbolFiles.add(resolved.absPath);
+      if (reference.line !== null) lineFiles.add(resolved.relPath);
+    }
+    const pending: Promise<unknown>[] = [this.symbols.prepare(symbolFiles), this.tests.prepare()];
+    if (this.git) pending.push(this.git.prepare(view.docAbsPath, lineFiles));
+    await Promise.allSettled(pending);
+  }
+
+  /** Forgets what is cached about a file that was created, changed or deleted. */
+  fileChanged(absPath: string, change: FileChange): void {
+    const abs = resolve(absPath);
+    if (!abs.startsWith(this.root + sep)) return;
+    const rel = abs.slice(this.root.length + 1).split(sep).join('/');
+    this.fileIndex?.update(rel, change);
+    this.pathResolver?.invalidate(rel);
+    this.files.invalidate(abs);
+    this.symbols.invalidate(abs);
+    this.tests.invalidate(abs);
+    // A doc's history changes when the doc itself is committed; other files' old versions are keyed by commit.
+    this.git?.invalidate(abs);
+  }
+}
