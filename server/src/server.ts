@@ -34,6 +34,10 @@ import { configProblemsToDiagnostics, findingsToDiagnostics } from './features/d
 import { foldingRanges } from './features/folding';
 import { documentInfo, stagesResult } from './features/stages';
 import { documentSymbols } from './features/symbols';
+import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type NavigationProvider } from './features/navigation';
+
+/** Providers of links, hovers and completions, in the order they are asked. */
+const NAVIGATION_PROVIDERS: readonly NavigationProvider[] = [];
 import { locate, toFolder, type Folder } from './folders';
 import { parseSettings, type ServerSettings } from './settings';
 import {
@@ -415,6 +419,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       documentSymbolProvider: { label: 'DocPlan' },
       foldingRangeProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
       codeActionProvider: supportsCodeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_DOCPLAN] } : true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -542,6 +549,29 @@ connection.onFoldingRanges(
   guard('foldingRange', [], async (params) => {
     const found = await current(params.textDocument?.uri);
     return found?.checked ? foldingRanges(found.checked.built.model, found.checked.built.lines, foldingRangeLimit) : [];
+  }),
+);
+
+connection.onDocumentLinks(
+  guard('documentLink', [], async (params) => {
+    const found = await current(params.textDocument?.uri);
+    return found?.checked ? documentLinks(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }) : [];
+  }),
+);
+
+connection.onHover(
+  guard('hover', null, async (params) => {
+    const found = await current(params.textDocument?.uri);
+    if (!found?.checked || !params.position) return null;
+    return hoverAt(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }, params.position);
+  }),
+);
+
+connection.onCompletion(
+  guard('completion', null, async (params) => {
+    const found = await current(params.textDocument?.uri);
+    if (!found?.checked || !params.position) return null;
+    return completionsAt(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }, params.position);
   }),
 );
 
