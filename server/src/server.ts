@@ -35,9 +35,11 @@ import { foldingRanges } from './features/folding';
 import { documentInfo, stagesResult } from './features/stages';
 import { documentSymbols } from './features/symbols';
 import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type NavigationProvider } from './features/navigation';
+import { testNavigation } from './features/testNavigation';
+import { referenceNavigation } from './features/referenceNavigation';
 
 /** Providers of links, hovers and completions, in the order they are asked. */
-const NAVIGATION_PROVIDERS: readonly NavigationProvider[] = [];
+const NAVIGATION_PROVIDERS: readonly NavigationProvider[] = [referenceNavigation, testNavigation];
 import { locate, toFolder, type Folder } from './folders';
 import { parseSettings, type ServerSettings } from './settings';
 import {

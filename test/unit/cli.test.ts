@@ -102,6 +102,23 @@ describe('docplan check: exit status', () => {
     assert.match(run.stdout, /1:3\s+error\s+Plan has no Goal.*missing-goals/);
   });
 
+  it('checks a file with the .docplan.json of the nearest folder that has one, inside the root', async () => {
+    const root = workspace({
+      '.docplan.json': '{ "rules": { "stage-too-large": "error" } }',
+      'top/plan.md': `@${LARGE}`,
+      'team/.docplan.json': '{ "rules": { "stage-too-large": "off" } }',
+      'team/docs/plan.md': `@${LARGE}`,
+    });
+    const run = await cli(['check', '--format', 'json'], root);
+    const entries = JSON.parse(run.stdout) as JsonEntry[];
+    assert.deepEqual(codes(entries, 'top/plan.md'), ['stage-too-large']);
+    assert.deepEqual(codes(entries, 'team/docs/plan.md'), []);
+    assert.equal(run.code, 1);
+    // --root makes the root's configuration apply everywhere again.
+    const rooted = JSON.parse((await cli(['check', '--format', 'json', '--root', '.'], root)).stdout) as JsonEntry[];
+    assert.deepEqual(codes(rooted, 'team/docs/plan.md'), ['stage-too-large']);
+  });
+
   it('is 1 when .docplan.json makes a finding an error', async () => {
     const root = workspace({ '.docplan.json': '{ "rules": { "stage-too-large": "error" } }', 'docs/plan.md': `@${LARGE}` });
     const run = await cli(['check'], root);

@@ -5,7 +5,14 @@
  *
  * A marker `<!-- expect: rule-id -->` at the end of a line says that a diagnostic of that rule starts on that line.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkText, checkTextPrepared, type CheckedDocument } from '../../server/src/check';
+import { defaultConfig, type DocPlanConfig } from '../../server/src/config/config';
+import { FolderWorkspace } from '../../server/src/workspace/workspace';
 
 export const RULE_FIXTURES = new URL('../fixtures/rules/', import.meta.url);
 
@@ -39,4 +46,44 @@ export function expectedMarkers(text: string, ruleId: string): Set<string> {
     }
   });
   return expected;
+}
+
+/**
+ * Fixture folders that hold a `.workspace` file are checked as a workspace folder (their own directory, so
+ * references such as `src/x.py:3` resolve against files next to the fixtures), through `checkTextPrepared`.
+ * A `.git-before/` directory inside such a folder makes it a git repository: the folder is copied to a temp
+ * directory, `.git-before/` is laid over it and everything is committed, then the current files are put
+ * back, uncommitted (what line drift compares). Other folders are checked without a workspace.
+ */
+const preparedRoots = new Map<string, string>();
+
+function fixtureRoot(ruleId: string): string | null {
+  const dir = fileURLToPath(new URL(`${ruleId}/`, RULE_FIXTURES));
+  if (!existsSync(join(dir, '.workspace'))) return null;
+  if (!existsSync(join(dir, '.git-before'))) return dir;
+  const cached = preparedRoots.get(ruleId);
+  if (cached) return cached;
+  const root = mkdtempSync(join(tmpdir(), `docplan-fixture-${ruleId}-`));
+  cpSync(dir, root, { recursive: true, filter: (source) => !source.includes(`${sep}.git-before`) });
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'DocPlan', GIT_AUTHOR_EMAIL: 'docplan@example.com', GIT_COMMITTER_NAME: 'DocPlan', GIT_COMMITTER_EMAIL: 'docplan@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: 'pipe' });
+  const current = mkdtempSync(join(tmpdir(), 'docplan-fixture-current-'));
+  cpSync(root, current, { recursive: true });
+  cpSync(join(dir, '.git-before'), root, { recursive: true });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'fixture: as the doc was written');
+  cpSync(current, root, { recursive: true });
+  rmSync(current, { recursive: true, force: true });
+  preparedRoots.set(ruleId, root);
+  process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+/** Checks a fixture the way its folder asks: with its workspace (prepared) or without one. */
+export async function checkFixture(fixture: RuleFixture, config: DocPlanConfig = defaultConfig()): Promise<CheckedDocument> {
+  const root = fixtureRoot(fixture.ruleId);
+  if (root === null) return checkText(fixture.text, { config, path: null });
+  const workspace = new FolderWorkspace(root, { validate: 'stat', git: true });
+  return checkTextPrepared(fixture.text, { config, path: fixture.name, workspace: workspace.view(join(root, fixture.name)) });
 }

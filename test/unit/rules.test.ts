@@ -10,7 +10,7 @@ import { checkText } from '../../server/src/check';
 import { defaultConfig, mergeConfig, type ConfigInput, type DocPlanConfig } from '../../server/src/config/config';
 import { ALL_RULES } from '../../server/src/rules/index';
 import type { Finding } from '../../server/src/rules/types';
-import { expectedMarkers, ruleFixtures } from './rule-fixtures';
+import { checkFixture, expectedMarkers, ruleFixtures } from './rule-fixtures';
 
 const fixtures = ruleFixtures();
 
@@ -55,18 +55,18 @@ describe('rule fixtures', () => {
   for (const fixture of fixtures) {
     const label = `${fixture.ruleId}/${fixture.name}`;
     if (fixture.kind === 'fires') {
-      it(`${label}: reports exactly the marked lines`, () => {
+      it(`${label}: reports exactly the marked lines`, async () => {
         const expected = expectedMarkers(fixture.text, fixture.ruleId);
         assert.ok(expected.size > 0, 'a fires fixture marks at least one line');
-        const result = check(fixture.text);
+        const result = await checkFixture(fixture);
         assert.deepEqual(result.ruleErrors, []);
         assert.notEqual(result.built.model.kind, null, 'a fires fixture is a DocPlan doc');
         const actual = new Set(findingsOf(result.findings, fixture.ruleId).map((finding) => `${finding.range.start.line} ${finding.ruleId}`));
         assert.deepEqual([...actual].sort(), [...expected].sort());
       });
     } else {
-      it(`${label}: gets no findings from any rule`, () => {
-        const result = check(fixture.text);
+      it(`${label}: gets no findings from any rule`, async () => {
+        const result = await checkFixture(fixture);
         assert.deepEqual(result.ruleErrors, []);
         if (fixture.kind === 'ordinary') assert.equal(result.built.model.kind, null, 'ordinary Markdown is not a DocPlan doc');
         else assert.notEqual(result.built.model.kind, null, 'a silent fixture is a DocPlan doc');
@@ -94,6 +94,15 @@ describe('rule severities and defaults', () => {
       'dependency-cycle': 'error',
       'status-mismatch': 'warning',
       'validation-without-command': 'warning',
+      'missing-file': 'warning',
+      'line-out-of-range': 'warning',
+      'stale-line': 'warning',
+      'line-drift': 'info',
+      'broken-doc-link': 'warning',
+      'reference-outside-workspace': 'warning',
+      'reference-unreadable': 'info',
+      'test-file-missing': 'warning',
+      'test-not-found': 'warning',
     };
     for (const rule of ALL_RULES) assert.equal(rule.defaultSeverity, defaults[rule.id], rule.id);
     const goals = findingsOf(check(fixtureText('goal-not-measurable', 'fires.md')).findings, 'goal-not-measurable');

@@ -6,13 +6,13 @@
  * warnings), 2 usage error or internal error.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../../../package.json';
 import { checkText, checkTextPrepared, type CheckOptions } from '../check';
 import { FolderWorkspace } from '../workspace/workspace';
-import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem } from '../config/config';
+import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem, type DocPlanConfig } from '../config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
 import { fixAllGroups, fixAllText } from '../features/fixAll';
 import { ALL_RULES, RULE_IDS } from '../rules/index';
@@ -79,7 +79,9 @@ Options:
       --fix                 Apply safe fixes, write changed files, then report what remains
       --rule <id=severity>  Override a rule's severity (off|hint|info|warning|error); repeatable
   -c, --config <file>       Use this configuration file instead of <root>/.docplan.json
-      --root <dir>          Workspace root (default: nearest ancestor with .docplan.json or .git)
+      --root <dir>          Workspace root (default: nearest ancestor with .docplan.json or .git); without
+                            it (and without --config), a folder below the root holding its own
+                            .docplan.json is checked as a workspace of its own
       --max-warnings <n>    Exit 1 when there are more than n warnings
       --max-file-size <n>   Skip larger files (bytes, or with a K/M/G suffix; default 5M)
       --quiet               Report errors only
@@ -290,8 +292,34 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   }
 
   const fixText = io.fixText ?? fixAllText;
-  // One workspace for the root: references and validation commands are resolved inside it, never outside.
-  const workspace = new FolderWorkspace(root, { validate: 'stat', git: true });
+  // A file belongs to the nearest folder below the root that holds its own .docplan.json (as nested ESLint
+  // configs do), else to the root. Each folder has its configuration and its workspace: references and
+  // validation commands are resolved inside it, never outside.
+  const folders = new Map<string, { config: DocPlanConfig; workspace: FolderWorkspace }>();
+  const folderOf = (path: string): { root: string; config: DocPlanConfig; workspace: FolderWorkspace } => {
+    let folderRoot = root;
+    if (values.config === undefined && values.root === undefined) {
+      for (let dir = dirname(path); dir !== root && rootRelative(root, dir) !== null; dir = dirname(dir)) {
+        if (existsSync(join(dir, CONFIG_FILE_NAME))) {
+          folderRoot = dir;
+          break;
+        }
+      }
+    }
+    let folder = folders.get(folderRoot);
+    if (!folder) {
+      let folderConfig = config;
+      if (folderRoot !== root) {
+        const nested = readConfigFile(folderRoot);
+        const resolved = resolveConfig(nested, overrides);
+        reportConfigProblems(io, nested, resolved.problems.slice(0, nested.problems.length));
+        folderConfig = resolved.config;
+      }
+      folder = { config: folderConfig, workspace: new FolderWorkspace(folderRoot, { validate: 'stat', git: true }) };
+      folders.set(folderRoot, folder);
+    }
+    return { root: folderRoot, ...folder };
+  };
   const reports: FileReport[] = [];
   let internalError = false;
   let fixesApplied = 0;
@@ -304,7 +332,9 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
       continue;
     }
     const rel = rootRelative(root, path);
-    const options: CheckOptions = { config, path: rel, workspace: rel === null ? null : workspace.view(path) };
+    const folder = folderOf(path);
+    const folderRel = rootRelative(folder.root, path);
+    const options: CheckOptions = { config: folder.config, path: folderRel, workspace: folderRel === null ? null : folder.workspace.view(path) };
     let checked;
     try {
       checked = await checkTextPrepared(read.text, options);

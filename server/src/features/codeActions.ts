@@ -3,6 +3,8 @@
  * (every safe fix, re-checked until stable). Edits are made against the current document version only.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { URI } from 'vscode-uri';
+import type { Fix } from '../rules/types';
 import type { CheckedDocument, CheckOptions } from '../check';
 import { LineIndex, rangesIntersect } from '../model/text';
 import { diagnosticMatchesFinding, findingToDiagnostic } from './diagnostics';
@@ -42,6 +44,31 @@ export function kindRequested(kind: string, only: readonly string[] | undefined)
 export function documentEdit(uri: string, version: number, edits: TextEdit[], documentChanges: boolean): WorkspaceEdit {
   if (documentChanges) return { documentChanges: [{ textDocument: { uri, version }, edits }] };
   return { changes: { [uri]: edits } };
+}
+
+/**
+ * The workspace edit of a fix: the document's edits, then other files' (a file to create first, then its
+ * edits against whatever version the client has). Null when the client cannot apply it: creating a file
+ * needs `documentChanges`.
+ */
+export function fixEdit(uri: string, version: number, fix: Fix, documentChanges: boolean): WorkspaceEdit | null {
+  const others = fix.otherFiles ?? [];
+  if (others.length === 0) return documentEdit(uri, version, fix.edits, documentChanges);
+  if (documentChanges) {
+    const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+    if (fix.edits.length > 0) changes.push({ textDocument: { uri, version }, edits: fix.edits });
+    for (const other of others) {
+      const otherUri = URI.file(other.absPath).toString();
+      if (other.create) changes.push({ kind: 'create', uri: otherUri, options: { overwrite: false, ignoreIfExists: true } });
+      if (other.edits.length > 0) changes.push({ textDocument: { uri: otherUri, version: null }, edits: other.edits });
+    }
+    return { documentChanges: changes };
+  }
+  if (others.some((other) => other.create)) return null;
+  const changes: Record<string, TextEdit[]> = {};
+  if (fix.edits.length > 0) changes[uri] = fix.edits;
+  for (const other of others) changes[URI.file(other.absPath).toString()] = other.edits;
+  return { changes };
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -106,8 +133,10 @@ export function codeActions(request: CodeActionRequest): CodeAction[] {
         request.diagnostics?.find((candidate) => candidate.source === 'docplan' && diagnosticMatchesFinding(candidate, finding)) ??
         findingToDiagnostic(finding, request.docsBase);
       for (const fix of finding.fixes) {
-        if (fix.edits.length === 0) continue;
-        const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}`;
+        if (fix.edits.length === 0 && !fix.otherFiles?.length) continue;
+        const edit = fixEdit(request.uri, request.version, fix, request.documentChanges);
+        if (!edit) continue;
+        const key = `${fix.title}\u0000${JSON.stringify(fix.edits)}\u0000${JSON.stringify(fix.otherFiles ?? [])}`;
         const existing = byKey.get(key);
         if (existing) {
           existing.diagnostics!.push(diagnostic);
@@ -117,7 +146,7 @@ export function codeActions(request: CodeActionRequest): CodeAction[] {
           title: fix.title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [diagnostic],
-          edit: documentEdit(request.uri, request.version, fix.edits, request.documentChanges),
+          edit,
         };
         if (fix.preferred) action.isPreferred = true;
         byKey.set(key, action);

@@ -670,15 +670,29 @@ class ModelBuilder {
   private references(): Reference[] {
     const references: Reference[] = [];
     for (const code of this.facts.inlineCode) {
-      const shape = parseReferenceText(code.text);
-      if (!shape) continue;
-      const lineEnd = this.text.indexOf('\n', code.end);
-      const rest = this.text.slice(code.end, lineEnd === -1 ? this.text.length : lineEnd);
+      let shape = parseReferenceText(code.text);
+      let [start, end] = this.codeSpanInner(code.start, code.end, code.text);
+      let symbol: string | null = null;
+      if (!shape) {
+        // `path:42 - FrayContext.run()` in one code span: the reference is the first word, the symbol follows.
+        const lead = /^\s*(\S+)(\s+(?:[-–—:]|\().*)$/.exec(code.text);
+        shape = lead ? parseReferenceText(lead[1]) : null;
+        if (!lead || !shape || shape.line === null) continue;
+        const at = this.text.slice(start, end).indexOf(lead[1]);
+        if (at < 0) continue;
+        start += at;
+        end = start + lead[1].length;
+        symbol = symbolAfter(lead[2]);
+      } else {
+        const lineEnd = this.text.indexOf('\n', code.end);
+        const rest = this.text.slice(code.end, lineEnd === -1 ? this.text.length : lineEnd);
+        symbol = shape.line !== null ? symbolAfter(rest) : null;
+      }
       references.push({
         ...shape,
         anchor: null,
-        range: this.lines.range(...this.codeSpanInner(code.start, code.end, code.text)),
-        symbol: shape.line !== null ? symbolAfter(rest) : null,
+        range: this.lines.range(start, end),
+        symbol,
         context: code.context === 'table' ? 'table' : 'code-span',
       });
     }

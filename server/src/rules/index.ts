@@ -12,6 +12,15 @@ import { unknownStageReference } from './unknown-stage-reference';
 import { dependencyCycle } from './dependency-cycle';
 import { statusMismatch } from './status-mismatch';
 import { validationWithoutCommand } from './validation-without-command';
+import { missingFile } from './missing-file';
+import { lineOutOfRange } from './line-out-of-range';
+import { staleLine } from './stale-line';
+import { lineDrift } from './line-drift';
+import { brokenDocLink } from './broken-doc-link';
+import { referenceOutsideWorkspace } from './reference-outside-workspace';
+import { referenceUnreadable } from './reference-unreadable';
+import { testFileMissing } from './test-file-missing';
+import { testNotFound } from './test-not-found';
 
 export const ALL_RULES: readonly Rule[] = [
   missingGoals,
@@ -26,6 +35,15 @@ export const ALL_RULES: readonly Rule[] = [
   dependencyCycle,
   statusMismatch,
   validationWithoutCommand,
+  missingFile,
+  lineOutOfRange,
+  staleLine,
+  lineDrift,
+  brokenDocLink,
+  referenceOutsideWorkspace,
+  referenceUnreadable,
+  testFileMissing,
+  testNotFound,
 ];
 
 /** Rule ids, for validating configuration. */

@@ -16,6 +16,11 @@ export interface Fix {
   fixAll: boolean;
   /** Shown first and applied by "auto fix" gestures. */
   preferred?: boolean;
+  /**
+   * Edits of other files (a test stub): `create` makes the file first. Only offered as a quick fix, never
+   * with `fixAll` (fix-all and `docplan check --fix` edit the document alone).
+   */
+  otherFiles?: { absPath: string; create: boolean; edits: TextEdit[] }[];
 }
 
 /** A problem found by a rule, before it becomes an LSP diagnostic or a CLI line. */

@@ -98,6 +98,11 @@ export class FolderWorkspace {
     const abs = resolve(absPath);
     if (!abs.startsWith(this.root + sep)) return;
     const rel = abs.slice(this.root.length + 1).split(sep).join('/');
+    if (rel === '.git' || rel.startsWith('.git/')) {
+      // HEAD moved (commit, checkout, reset, pull): every doc's "last committed" version may have changed.
+      if (/^\.git\/(?:HEAD|ORIG_HEAD|packed-refs|refs\/|logs\/HEAD)/.test(rel)) this.git?.invalidate();
+      return;
+    }
     this.fileIndex?.update(rel, change);
     this.pathResolver?.invalidate(rel);
     this.files.invalidate(abs);

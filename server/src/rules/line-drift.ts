@@ -1,0 +1,13 @@
+/** `line-drift`: Git shows the referenced lines moved since the doc was last committed. Shares one analysis of the document's references (`references-shared.ts`). */
+import type { Rule } from './types';
+import { reportVerdicts } from './references-shared';
+
+export const lineDrift: Rule = {
+  id: 'line-drift',
+  description: 'Git shows the referenced lines moved since the doc was last committed.',
+  defaultSeverity: 'info',
+  kinds: ['design', 'plan', 'tracker'],
+  check(model, context) {
+    reportVerdicts(model, context, 'line-drift');
+  },
+};
