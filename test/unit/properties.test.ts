@@ -1,0 +1,240 @@
+/**
+ * Property tests (fast-check): the model and the rules survive any text, keep every range inside the
+ * document, re-parsing with reuse equals parsing from scratch, and fix-all reaches a fixed point.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildModel } from '../../server/src/model/build';
+import { checkText } from '../../server/src/check';
+import { defaultConfig } from '../../server/src/config/config';
+import { fixAllText } from '../../server/src/features/fixAll';
+import type { Position, Range } from '../../server/src/model/types';
+
+/** Runs per property; raise with DOCPLAN_PROPERTY_RUNS to hunt for counterexamples. */
+const RUNS = Number(process.env.DOCPLAN_PROPERTY_RUNS ?? 250);
+const config = defaultConfig();
+
+/** Lengths of each line (UTF-16 units), splitting at `\r\n`, `\r` and `\n` as LSP does. */
+function lineLengths(text: string): number[] {
+  return text.split(/\r\n|\r|\n/).map((line) => line.length);
+}
+
+function isPosition(value: unknown): value is Position {
+  return typeof value === 'object' && value !== null && typeof (value as Position).line === 'number' && typeof (value as Position).character === 'number';
+}
+
+function isRange(value: unknown): value is Range {
+  return typeof value === 'object' && value !== null && isPosition((value as Range).start) && isPosition((value as Range).end);
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line === b.line ? a.character - b.character : a.line - b.line;
+}
+
+/** Fails when `range` is not inside a document with these line lengths, or ends before it starts. */
+function assertRangeInside(range: Range, lengths: number[], where: string): void {
+  for (const position of [range.start, range.end]) {
+    assert.ok(Number.isInteger(position.line) && position.line >= 0 && position.line < lengths.length, `${where}: line ${position.line} of ${lengths.length}`);
+    assert.ok(
+      Number.isInteger(position.character) && position.character >= 0 && position.character <= lengths[position.line],
+      `${where}: character ${position.character} on line ${position.line} of length ${lengths[position.line]}`,
+    );
+  }
+  assert.ok(comparePositions(range.start, range.end) <= 0, `${where}: range ends before it starts`);
+}
+
+/** Walks any object graph and checks every `{start, end}` range in it. Returns how many it checked. */
+function assertAllRangesInside(root: unknown, lengths: number[]): number {
+  const seen = new Set<object>();
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '$' }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (isRange(value)) {
+      assertRangeInside(value, lengths, path);
+      count++;
+      continue;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'text' && typeof child === 'string') continue;
+      stack.push({ value: child, path: `${path}.${key}` });
+    }
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A Markdown-ish arbitrary: the shapes DocPlan reads, mixed with noise, joined by any line ending.
+
+const word = fc.constantFrom('ledger', 'export', 'cache', 'Stage', 'TODO', 'TBD', '✅', '🚀', '𝄞', 'é', 'x', '{Stage Name}', '[describe the problem]', '`', '**', '|', ':', '#');
+const words = fc.array(word, { minLength: 0, maxLength: 6 }).map((parts) => parts.join(' '));
+const stageNumber = fc.oneof(fc.nat({ max: 12 }).map(String), fc.tuple(fc.nat({ max: 5 }), fc.nat({ max: 9 })).map(([a, b]) => `${a}.${b}`));
+const path = fc.constantFrom('src/app.py', 'lib/x/y.ts', 'tests/test_a.py', 'docs/plan.md', '../../etc/passwd', '/abs/file.go', 'a.b');
+const reference = fc.oneof(
+  fc.tuple(path, fc.nat({ max: 900 })).map(([p, n]) => `\`${p}:${n}\``),
+  fc.tuple(path, fc.nat({ max: 90 }), fc.nat({ max: 90 })).map(([p, a, b]) => `\`${p}:${a}-${b}\` - Thing.run()`),
+  path.map((p) => `\`${p}#L12\``),
+  path.map((p) => `see ${p}:7 - Widget`),
+  path.map((p) => `[link](${p}#some-heading)`),
+);
+const command = fc.constantFrom(
+  'uv run pytest tests/test_a.py::test_b -v',
+  'npm test',
+  'make check',
+  'npx vitest run -t "adds"',
+  'go test ./... -run TestX',
+  'cargo test parse',
+  'echo hi',
+);
+const inline = fc.oneof(words, reference, command.map((c) => `\`${c}\``), fc.string({ maxLength: 12 }));
+
+const checkItem = fc.tuple(fc.constantFrom('- [ ] ', '- [x] ', '- '), inline).map(([marker, rest]) => marker + rest);
+const validationBlock = fc.oneof(
+  fc.array(fc.tuple(fc.constantFrom('- [ ] ', '- [x] '), command).map(([marker, c]) => `${marker}\`${c}\``), { maxLength: 4 }).map((items) => items.join('\n')),
+  fc.array(fc.oneof(command, fc.constantFrom('# run it', '# Expected: PASSED')), { maxLength: 5 }).map((lines) => ['```bash', ...lines, '```'].join('\n')),
+  words,
+);
+/** A whole stage in the shape of a plan: heading, Objective, Changes checklist, Validation, Completion Criteria. */
+const stageBlock = fc
+  .tuple(
+    fc.constantFrom('##', '###', '####'),
+    fc.constantFrom('Stage', 'Phase', 'Step'),
+    stageNumber,
+    words,
+    fc.constantFrom('', ' ✅', ' ✅ COMPLETE'),
+    fc.constantFrom('heading', 'bold'),
+    fc.array(checkItem, { maxLength: 12 }),
+    validationBlock,
+    fc.array(checkItem, { maxLength: 2 }),
+  )
+  .map(([hashes, label, number, title, mark, style, changes, validation, criteria]) => {
+    const part = (name: string) => (style === 'bold' ? `**${name}**:` : `${hashes}# ${name}`);
+    return [
+      `${hashes} ${label} ${number}: ${title}${mark}`,
+      '',
+      part('Objective'),
+      '',
+      title,
+      '',
+      part('Changes'),
+      '',
+      ...changes,
+      '',
+      part('Validation'),
+      '',
+      validation,
+      '',
+      part('Completion Criteria'),
+      '',
+      ...criteria,
+    ].join('\n');
+  });
+
+const fragment: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: stageBlock, weight: 4 },
+  fc.tuple(fc.constantFrom('#', '##', '###', '####', '#####'), fc.constantFrom('Stage', 'Phase', 'Step', 'Milestone'), stageNumber, words, fc.constantFrom('', ' ✅', ' ✅ COMPLETE', ' (in progress)', ' DONE')).map(
+    ([hashes, label, number, title, mark]) => `${hashes} ${label} ${number}: ${title}${mark}`,
+  ),
+  fc
+    .tuple(fc.constantFrom('#', '##', '###'), fc.constantFrom('Goals', 'Non-Goals', 'Background', 'Motivation', 'Problem', 'Trade-offs', 'Drawbacks', 'Stage Dependencies', 'Affected Code', 'Current Implementation', 'Proposed Design', 'Implementation Plan', 'Benefits', 'Future Work', 'Testing'))
+    .map(([hashes, name]) => `${hashes} ${name}`),
+  fc.tuple(fc.constantFrom('###', '####', '**'), fc.constantFrom('Objective', 'Changes', 'Validation', 'Validate', 'Verification', 'Completion Criteria', 'Depends on', 'File', 'Goal')).map(([style, name]) =>
+    style === '**' ? `**${name}**:` : `${style} ${name}`,
+  ),
+  fc.tuple(fc.constantFrom('Goal', 'File', 'Validate', 'Depends on'), inline).map(([name, rest]) => `**${name}**: ${rest}`),
+  fc.tuple(fc.constantFrom('', '  ', '    ', '> '), fc.constantFrom('- [ ] ', '- [x] ', '* [X] ', '1. [ ] ', '- ', '2) '), inline).map(([indent, marker, rest]) => `${indent}${marker}${rest}`),
+  fc.tuple(fc.constantFrom('```', '```bash', '```sh', '~~~console', '````', '```python'), fc.array(fc.oneof(command, fc.constantFrom('# comment', '# Expected: PASSED', '$ npm test', 'def run():', '# src/app.py:3')), { maxLength: 4 }), fc.boolean()).map(
+    ([open, lines, closed]) => [open, ...lines, ...(closed ? [open.replace(/[a-z]+$/, '')] : [])].join('\n'),
+  ),
+  fc.array(fc.tuple(stageNumber, words, fc.constantFrom('✓ Completed', 'Pending', 'In progress', '✅', '', 'weird')), { maxLength: 4 }).map(
+    (rows) => ['| Stage | Description | Status |', '|---|---|---|', ...rows.map(([n, d, s]) => `| ${n} | ${d} | ${s} |`)].join('\n'),
+  ),
+  fc.constantFrom('---\ndocplan: plan\n---', '---\ndocplan: design\ntitle: x\n---', '---\n: [broken\n---', '---', '...'),
+  fc.constantFrom('<!-- docplan-disable -->', '<!-- docplan-disable-next-line missing-goals -->', '<!-- docplan-enable stage-too-large -->', '<!--', '-->', '<div>', '</div>'),
+  fc.tuple(fc.constantFrom('Stage', 'Phase'), stageNumber, fc.constantFrom(' ──► ', ' requires ', ' -> ', ' and '), fc.constantFrom('Stage', 'Phase'), stageNumber).map(([a, n, join, b, m]) => `${a} ${n}${join}${b} ${m}`),
+  words,
+  inline,
+  fc.string({ maxLength: 20 }),
+  fc.constant(''),
+);
+
+const lineBreak = fc.constantFrom('\n', '\n', '\n', '\r\n', '\r', '\n\n');
+const markdownish: fc.Arbitrary<string> = fc
+  .array(fc.tuple(fragment, lineBreak), { maxLength: 40 })
+  .map((parts) => parts.map(([text, end]) => text + end).join(''));
+
+/** Any string: graphemes, full code points, and UTF-16 units (lone surrogates included). */
+const anyString = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 200 }),
+);
+
+/** A document forced into a DocPlan kind through front matter, so that every rule runs on it. */
+const forcedDoc = fc.tuple(fc.constantFrom('plan', 'design', 'tracker'), markdownish).map(([kind, body]) => `---\ndocplan: ${kind}\n---\n${body}`);
+
+function assertCheckInside(text: string): void {
+  const lengths = lineLengths(text);
+  const checked = checkText(text, { config, path: null });
+  const { model } = checked.built;
+  assert.equal(model.lineCount, lengths.length);
+  assertAllRangesInside(model, lengths);
+  for (const finding of checked.findings) {
+    assertRangeInside(finding.range, lengths, `finding ${finding.ruleId}`);
+    for (const fix of finding.fixes) for (const edit of fix.edits) assertRangeInside(edit.range, lengths, `fix "${fix.title}" of ${finding.ruleId}`);
+  }
+  assert.deepEqual(checked.ruleErrors, []);
+}
+
+describe('properties', () => {
+  it('any string: buildModel and checkText never throw and keep every range inside the document', () => {
+    fc.assert(
+      fc.property(anyString, (text) => {
+        assertCheckInside(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('Markdown-ish text: never throws, every model range and finding range inside the document', () => {
+    fc.assert(
+      fc.property(fc.oneof(markdownish, forcedDoc), (text) => {
+        assertCheckInside(text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('re-parsing after an edit with `previous` builds the same model as parsing from scratch', () => {
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      remove: fc.nat({ max: 30 }),
+      insert: fc.oneof(fragment, fc.constantFrom('\n', '#', '## Stage 9: New\n', '```\n', '---\n', 'x', ''), fc.string({ maxLength: 5 })),
+    });
+    fc.assert(
+      fc.property(fc.oneof(markdownish, forcedDoc), edit, (text, { at, remove, insert }) => {
+        const start = Math.floor(at * text.length);
+        const edited = text.slice(0, start) + insert + text.slice(start + remove);
+        const original = buildModel(text);
+        const reused = buildModel(edited, { previous: original.parsed });
+        assert.deepEqual(reused.model, buildModel(edited).model);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('fix-all is idempotent: applying it to its own output changes nothing', () => {
+    fc.assert(
+      fc.property(forcedDoc, (text) => {
+        const once = fixAllText(text, { config, path: null }).text;
+        const twice = fixAllText(once, { config, path: null });
+        assert.equal(twice.text, once);
+        assert.equal(twice.applied, 0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
