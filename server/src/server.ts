@@ -292,6 +292,8 @@ interface DocumentState {
   /** The last skip reason written to the log (one line per reason). */
   loggedSkip: string | null;
   ruleErrors: string;
+  /** The model notes last written to the log (skipped or simplified input), to log each change once. */
+  notes: string;
   debounceMs: number;
 }
 
@@ -300,7 +302,7 @@ const states = new Map<string, DocumentState>();
 function stateOf(uri: string): DocumentState {
   let state = states.get(uri);
   if (!state) {
-    state = { timer: undefined, token: 0, checked: null, checkedVersion: -1, checkedGeneration: -1, skipped: null, loggedSkip: null, ruleErrors: '', debounceMs: globalSettings.debounceMs };
+    state = { timer: undefined, token: 0, checked: null, checkedVersion: -1, checkedGeneration: -1, skipped: null, loggedSkip: null, ruleErrors: '', notes: '', debounceMs: globalSettings.debounceMs };
     states.set(uri, state);
   }
   return state;
@@ -346,6 +348,9 @@ async function ensureChecked(document: TextDocument, context: DocumentContext): 
   const ruleErrors = checked.ruleErrors.join('\n');
   if (ruleErrors && ruleErrors !== state.ruleErrors) connection.console.error(`DocPlan: rule errors in ${document.uri}:\n${ruleErrors}`);
   state.ruleErrors = ruleErrors;
+  const notes = checked.built.model.notes.join('\n');
+  if (notes && notes !== state.notes) connection.console.info(`DocPlan: ${document.uri}:\n${notes}`);
+  state.notes = notes;
   return { checked, state };
 }
 

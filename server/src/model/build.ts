@@ -75,7 +75,11 @@ export function buildModel(text: string, options: BuildOptions = {}): BuiltDocum
   const builder = new ModelBuilder(text, lines, facts, options);
   const model = builder.build();
   for (const chunk of parsed.chunks) {
-    if (chunk.facts.skipped !== undefined) model.notes.push(`input skipped from line ${lines.positionAt(chunk.start).line + 1}: ${chunk.facts.skipped}`);
+    const chunkLine = lines.positionAt(chunk.start).line;
+    if (chunk.facts.skipped !== undefined) model.notes.push(`input skipped from line ${chunkLine + 1}: ${chunk.facts.skipped}`);
+    for (const spot of chunk.facts.simplified ?? []) {
+      model.notes.push(`line ${chunkLine + spot.line + 1} read as plain text (${spot.what}) to keep parsing fast`);
+    }
   }
   return { model, parsed, lines };
 }

@@ -86,6 +86,14 @@ export interface ChunkFacts {
   links: LinkFact[];
   /** Set when the parser failed on the chunk (nesting too deep for its recursion): why its content is missing. */
   skipped?: string;
+  /** Spots neutralised before parsing (see `defuse`), with chunk-relative 0-based lines. */
+  simplified?: Simplification[];
+}
+
+/** A spot of a chunk parsed as plain text because the parser would take too long on it. */
+export interface Simplification {
+  line: number;
+  what: string;
 }
 
 /** A parsed chunk: its text, where it starts, and its facts. */
@@ -139,11 +147,75 @@ export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDo
  * instead of failing the whole document.
  */
 function parseChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts {
+  const defused = defuse(chunkText);
   try {
-    return extractFacts(processor.parse(chunkText), chunkText, mayHaveFrontMatter);
+    const facts = extractFacts(processor.parse(defused.text), defused.text, mayHaveFrontMatter);
+    if (defused.simplified.length > 0) facts.simplified = defused.simplified;
+    return facts;
   } catch (error) {
     return { ...emptyFacts(), skipped: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Leading whitespace kept before the rest of an indentation is neutralised (16 levels of nesting). */
+const MAX_INDENT = 64;
+/** Lines longer than this have their emphasis and link punctuation neutralised. */
+const MAX_LINE = 4000;
+/** Lines in a block without blank lines, and emphasis delimiters in it, past which delimiters are neutralised. */
+const MAX_BLOCK_LINES = 1000;
+const MAX_BLOCK_DELIMITERS = 2000;
+const LINE_PUNCTUATION = /[*_[\]!<>~`]/g;
+const DELIMITERS = /[*_]/g;
+
+/**
+ * remark's parser takes time that grows much faster than the input on some shapes: deep nesting (a list
+ * indented a thousand levels takes seconds per hundred lines), very long lines of `*`, `_` or `[`, and huge
+ * paragraphs full of unmatched emphasis delimiters. Real docs never look like that, and a server must not
+ * block on them, so such spots are neutralised before parsing by replacing characters with spaces. The
+ * length never changes, so every offset and range stays exact; `simplified` says where and what (the model
+ * puts it in its notes and the server logs it).
+ */
+export function defuse(text: string): { text: string; simplified: Simplification[] } {
+  const lines = text.split('\n');
+  const simplified: Simplification[] = [];
+  let changed = false;
+  let blockStart = 0;
+  const flushBlock = (end: number) => {
+    if (end - blockStart <= MAX_BLOCK_LINES) return;
+    let delimiters = 0;
+    for (let i = blockStart; i < end; i++) delimiters += lines[i].match(DELIMITERS)?.length ?? 0;
+    if (delimiters <= MAX_BLOCK_DELIMITERS) return;
+    for (let i = blockStart; i < end; i++) lines[i] = lines[i].replace(DELIMITERS, ' ');
+    simplified.push({ line: blockStart, what: `emphasis in a ${end - blockStart}-line block` });
+    changed = true;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const indent = line.length - line.trimStart().length;
+    if (indent > MAX_INDENT) {
+      line = line.slice(0, MAX_INDENT) + line.slice(MAX_INDENT).replace(/[^\s]/g, ' ');
+      if (simplified.length < 3) simplified.push({ line: i, what: `nesting deeper than ${MAX_INDENT} columns` });
+      changed = true;
+    } else if (/^(?:\s*(?:[-*+>]|\d{1,9}[.)])[ \t]+){17,}/.test(line)) {
+      // Sixteen container markers on one line (`- - - ...`, `> > > ...`) is as deep as nesting goes here.
+      const kept = /^(?:\s*(?:[-*+>]|\d{1,9}[.)])[ \t]+){16}/.exec(line)![0].length;
+      line = line.slice(0, kept) + line.slice(kept).replace(/[^\s]/g, ' ');
+      if (simplified.length < 3) simplified.push({ line: i, what: 'nesting deeper than 16 levels' });
+      changed = true;
+    }
+    if (line.length > MAX_LINE) {
+      line = line.replace(LINE_PUNCTUATION, ' ');
+      if (simplified.length < 3) simplified.push({ line: i, what: `a ${line.length}-character line` });
+      changed = true;
+    }
+    lines[i] = line;
+    if (line.trim() === '') {
+      flushBlock(i);
+      blockStart = i + 1;
+    }
+  }
+  flushBlock(lines.length);
+  return changed ? { text: lines.join('\n'), simplified } : { text, simplified: [] };
 }
 
 function emptyFacts(): ChunkFacts {

@@ -71,15 +71,32 @@ function headingFix(lines: LineIndex, stage: Stage, target: Mark): Fix {
   return { title: `Remove the status marker from ${stageName(stage)}'s heading`, edits: [removeHeadingMark(lines, stage)], fixAll: true, preferred: true };
 }
 
-/** Status table rows that describe a top-level stage. */
-function rowsOf(model: DocModel, stage: Stage): { table: StatusTable; row: StatusRow }[] {
-  if (stage.parentNumber !== null) return [];
-  const result: { table: StatusTable; row: StatusRow }[] = [];
-  for (const table of model.statusTables) {
-    if (table.label !== null && table.label !== stage.label) continue;
-    for (const row of table.rows) if (numberKey(row.stageNumber) === numberKey(stage.number)) result.push({ table, row });
+type TableRow = { table: StatusTable; row: StatusRow };
+
+/** Status rows by stage number, built once per model: stages x rows lookups were the rule's main cost. */
+const rowIndexes = new WeakMap<DocModel, Map<string, TableRow[]>>();
+
+function rowIndex(model: DocModel): Map<string, TableRow[]> {
+  let index = rowIndexes.get(model);
+  if (!index) {
+    index = new Map();
+    for (const table of model.statusTables) {
+      for (const row of table.rows) {
+        const key = numberKey(row.stageNumber);
+        const list = index.get(key) ?? [];
+        list.push({ table, row });
+        index.set(key, list);
+      }
+    }
+    rowIndexes.set(model, index);
   }
-  return result;
+  return index;
+}
+
+/** Status table rows that describe a top-level stage (tables labelled for another kind of stage excluded). */
+function rowsOf(model: DocModel, stage: Stage): TableRow[] {
+  if (stage.parentNumber !== null) return [];
+  return (rowIndex(model).get(numberKey(stage.number)) ?? []).filter(({ table }) => table.label === null || table.label === stage.label);
 }
 
 interface Source {
