@@ -161,16 +161,12 @@ function parseChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts 
 const MAX_INDENT = 64;
 /** Lines longer than this have their emphasis and link punctuation neutralised. */
 const MAX_LINE = 4000;
-/** Lines in a block without blank lines, and emphasis delimiters in it, past which delimiters are neutralised. */
-const MAX_BLOCK_LINES = 1000;
-const MAX_BLOCK_DELIMITERS = 2000;
 const LINE_PUNCTUATION = /[*_[\]!<>~`]/g;
-const DELIMITERS = /[*_]/g;
 
 /**
  * remark's parser takes time that grows much faster than the input on some shapes: deep nesting (a list
- * indented a thousand levels takes seconds per hundred lines), very long lines of `*`, `_` or `[`, and huge
- * paragraphs full of unmatched emphasis delimiters. Real docs never look like that, and a server must not
+ * indented a thousand levels takes seconds per hundred lines) and very long lines of `*`, `_` or `[`. Real
+ * docs never look like that, and a server must not
  * block on them, so such spots are neutralised before parsing by replacing characters with spaces. The
  * length never changes, so every offset and range stays exact; `simplified` says where and what (the model
  * puts it in its notes and the server logs it).
@@ -179,16 +175,6 @@ export function defuse(text: string): { text: string; simplified: Simplification
   const lines = text.split('\n');
   const simplified: Simplification[] = [];
   let changed = false;
-  let blockStart = 0;
-  const flushBlock = (end: number) => {
-    if (end - blockStart <= MAX_BLOCK_LINES) return;
-    let delimiters = 0;
-    for (let i = blockStart; i < end; i++) delimiters += lines[i].match(DELIMITERS)?.length ?? 0;
-    if (delimiters <= MAX_BLOCK_DELIMITERS) return;
-    for (let i = blockStart; i < end; i++) lines[i] = lines[i].replace(DELIMITERS, ' ');
-    simplified.push({ line: blockStart, what: `emphasis in a ${end - blockStart}-line block` });
-    changed = true;
-  };
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     const indent = line.length - line.trimStart().length;
@@ -209,12 +195,7 @@ export function defuse(text: string): { text: string; simplified: Simplification
       changed = true;
     }
     lines[i] = line;
-    if (line.trim() === '') {
-      flushBlock(i);
-      blockStart = i + 1;
-    }
   }
-  flushBlock(lines.length);
   return changed ? { text: lines.join('\n'), simplified } : { text, simplified: [] };
 }
 
