@@ -348,7 +348,7 @@ async function ensureChecked(document: TextDocument, context: DocumentContext): 
   const ruleErrors = checked.ruleErrors.join('\n');
   if (ruleErrors && ruleErrors !== state.ruleErrors) connection.console.error(`DocPlan: rule errors in ${document.uri}:\n${ruleErrors}`);
   state.ruleErrors = ruleErrors;
-  const notes = checked.built.model.notes.join('\n');
+  const notes = [...checked.built.model.notes, ...checked.notes].join('\n');
   if (notes && notes !== state.notes) connection.console.info(`DocPlan: ${document.uri}:\n${notes}`);
   state.notes = notes;
   return { checked, state };

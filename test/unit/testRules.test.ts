@@ -162,6 +162,18 @@ describe('test rules over a fixture project per runner', () => {
   });
 });
 
+describe('test files that do not parse', () => {
+  it('give no finding for a name they may hold, and say so in the check notes (the server logs them)', async () => {
+    const { root, workspace } = project('python');
+    writeFileSync(join(root, 'tests', 'test_broken.py'), 'def test_one(:\n    pass\n\ndef test_two():\n    pass\n');
+    const text = '# Plan: Broken tests\n\n## Stage 1: Check\n\n### Objective\n\nCheck.\n\n### Changes\n\n- [ ] Fix the parser\n\n### Validation\n\n- [ ] `pytest tests/test_broken.py::test_three`\n';
+    const checked = await checkTextPrepared(text, options(root, workspace));
+    assert.deepEqual(mine(checked), []);
+    assert.equal(checked.notes.length, 1, checked.notes.join('\n'));
+    assert.match(checked.notes[0], /^`pytest tests\/test_broken.py::test_three` not checked: .*syntax error/);
+  });
+});
+
 describe('quick fixes', () => {
   it('replace an unknown test name with the nearest one (pytest, vitest, go, cargo): applied, the finding is gone', async () => {
     const cases: [string, string, RegExp][] = [

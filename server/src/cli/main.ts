@@ -346,7 +346,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     }
     const { model } = checked.built;
     if (model.kind === null || model.disabled) continue;
-    for (const note of model.notes) io.stderr.write(`docplan: note: ${display}: ${note}\n`);
+    for (const note of [...model.notes, ...checked.notes]) io.stderr.write(`docplan: note: ${display}: ${note}\n`);
     for (const ruleError of checked.ruleErrors) {
       io.stderr.write(`docplan: internal error in rule ${ruleError} (while checking ${display})\n`);
       internalError = true;

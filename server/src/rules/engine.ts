@@ -14,6 +14,8 @@ export interface CheckResult {
   findings: Finding[];
   /** Rules that threw: the rest still ran (one broken rule must not hide the others). */
   ruleErrors: string[];
+  /** Log lines from rules (degraded inputs they met), without duplicates. */
+  notes: string[];
 }
 
 /** Runs every applicable rule. Ordinary Markdown (kind null) and `docplan: off` docs yield nothing. */
@@ -24,7 +26,10 @@ export function checkModel(
   workspace: DocWorkspace | null = null,
   rules: readonly Rule[] = ALL_RULES,
 ): CheckResult {
-  const result: CheckResult = { findings: [], ruleErrors: [] };
+  const result: CheckResult = { findings: [], ruleErrors: [], notes: [] };
+  const note = (message: string) => {
+    if (!result.notes.includes(message)) result.notes.push(message);
+  };
   if (model.disabled || model.kind === null) return result;
   const suppressed = suppressionIndex(model.controlComments, lines);
   for (const rule of rules) {
@@ -33,7 +38,7 @@ export function checkModel(
     if (severity === 'off' || !rule.kinds.includes(model.kind)) continue;
     const reports: Report[] = [];
     try {
-      rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report) });
+      rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report), note });
     } catch (error) {
       result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -47,6 +47,8 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
     const check = checkCommand(command.text, index);
     for (const { invocation, verdicts } of check.results) {
       for (const verdict of verdicts) {
+        // A test file that does not parse is not a finding (its tests may be there), but the log says so.
+        if (verdict.status === 'unknown' && /syntax error/i.test(verdict.reason)) context.note(`\`${command.text}\` not checked: ${verdict.reason}`);
         if (verdict.status !== status) continue;
         const severity = findingSeverity(stage, verdict);
         context.report({

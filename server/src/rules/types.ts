@@ -53,6 +53,8 @@ export interface RuleContext {
    */
   workspace: DocWorkspace | null;
   report(report: Report): void;
+  /** Something the user should find in the log (a test file that does not parse), not a diagnostic. */
+  note(message: string): void;
 }
 
 /** A rule. `id` is the stable kebab-case diagnostic code. */
