@@ -238,13 +238,18 @@ export function workingDirectory(uri: vscode.Uri): string | undefined {
   return undefined;
 }
 
-/** The `[ ]` boxes (the space inside them) of the checklist items that hold a stage's commands. */
+/**
+ * The `[ ]` boxes (the space inside them) of the checklist items that hold a stage's commands, each box
+ * once: commands sharing an item share its box, and a WorkspaceEdit with the same range twice is refused.
+ */
 function uncheckedBoxes(document: vscode.TextDocument, stage: StageNode): vscode.Range[] {
   const ranges: vscode.Range[] = [];
+  const lines = new Set<number>();
   for (const command of stage.commands) {
     if (command.checked !== false || command.source !== 'inline-code') continue;
     const line = command.range.start.line;
-    if (line >= document.lineCount) continue;
+    if (line >= document.lineCount || lines.has(line)) continue;
+    lines.add(line);
     const text = document.lineAt(line).text;
     const match = /^(\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[) \]/.exec(text);
     if (match && match[0].length <= command.range.start.character) ranges.push(new vscode.Range(line, match[1].length, line, match[1].length + 1));
