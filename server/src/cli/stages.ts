@@ -14,37 +14,20 @@
  * ItemJson = { text, checked: boolean | null, range }
  * ```
  */
-import type { DocKind, DocModel, ListItem, Range, Stage, StageMark, StageState } from '../model/types';
+import type { DocKind, DocModel, ListItem, Stage, StageState } from '../model/types';
+import { stageNode } from '../features/stages';
+import type { StageChangeNode, StageCommandNode, StageNode } from '../protocol';
 
-export interface ItemJson {
-  text: string;
-  checked: boolean | null;
-  range: Range;
-}
+/** A checklist item. */
+export type ItemJson = StageChangeNode;
 
-export interface CommandJson {
-  text: string;
-  source: 'inline-code' | 'fence';
-  /** The checkbox of the list item holding the command, or null. */
-  checked: boolean | null;
-  expected: string | null;
-  range: Range;
-}
+/** A validation command; `checked` is the checkbox of the list item holding it, or null. */
+export type CommandJson = StageCommandNode;
 
-export interface StageJson {
-  label: string;
-  number: string;
-  title: string;
-  state: StageState;
-  mark: StageMark;
-  range: Range;
-  headingRange: Range;
-  /** The Validation part, when the stage has one. */
-  validationRange: Range | null;
-  changes: ItemJson[];
+/** A stage as the language server's `docplan/stages` gives it, plus its other checklists and dependencies. */
+export interface StageJson extends Omit<StageNode, 'children'> {
   validation: ItemJson[];
   completionCriteria: ItemJson[];
-  commands: CommandJson[];
   dependsOn: string[];
   children: StageJson[];
 }
@@ -63,24 +46,9 @@ function item(entry: ListItem): ItemJson {
 
 function stageJson(stage: Stage): StageJson {
   return {
-    label: stage.label,
-    number: stage.number,
-    title: stage.title,
-    state: stage.state,
-    mark: stage.mark,
-    range: stage.range,
-    headingRange: stage.heading.range,
-    validationRange: stage.parts.validation?.range ?? null,
-    changes: stage.changes.map(item),
+    ...stageNode(stage),
     validation: stage.validationItems.map(item),
     completionCriteria: stage.completionCriteria.map(item),
-    commands: stage.commands.map((command) => ({
-      text: command.text,
-      source: command.source,
-      checked: command.item?.checked ?? null,
-      expected: command.expected,
-      range: command.range,
-    })),
     dependsOn: stage.dependsOn.map((mention) => mention.number),
     children: stage.children.map(stageJson),
   };
