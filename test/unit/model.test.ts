@@ -916,3 +916,30 @@ describe('incremental parse', () => {
     assert.equal(reused.length, again.parsed.chunks.length - 1);
   });
 });
+
+describe('what is not a reference', () => {
+  it('URLs, versions, times, ratios and code inside fenced blocks (other than the header comment) are not references', () => {
+    const text = [
+      '# Plan: Not references',
+      '',
+      'Released in 1.2.3 at 14:23 with a 3:1 read ratio, see https://example.test/src/app.py:12 and `v2.0.1`.',
+      'Also `14:23`, `1.2.3`, `https://example.test/lib/x.ts:4` and `www.example.test/a.py`.',
+      '',
+      '```python',
+      '# src/real/header.py:10',
+      'value = load("src/not/a/reference.py:3")',
+      '```',
+      '',
+      'The real one: `src/real/module.py:7`.',
+      '',
+    ].join('\n');
+    const { model } = buildModel(text);
+    assert.deepEqual(
+      model.references.map((reference) => [reference.path, reference.line, reference.context]),
+      [
+        ['src/real/header.py', 10, 'code-header'],
+        ['src/real/module.py', 7, 'code-span'],
+      ],
+    );
+  });
+});
