@@ -40,6 +40,7 @@ suite('DocPlan ticks Validation checkboxes in a real VS Code', () => {
     }, () => JSON.stringify(api.stageTree().map((n) => n.label)));
     const original = document.getText();
     assert.ok(!document.isDirty);
+    const onDisk = await vscode.workspace.fs.readFile(uri);
     const config = vscode.workspace.getConfiguration('docplan', uri);
     try {
       // Off (the default): a passing run leaves the doc as it is.
@@ -90,6 +91,9 @@ suite('DocPlan ticks Validation checkboxes in a real VS Code', () => {
       await waitFor('undo to restore the original text', () => (document.getText() === original ? true : undefined), () => document.getText());
     } finally {
       await config.update('run.tickCheckboxes', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+      // Put the fixture's bytes back before reverting: an editor may have saved the ticked text meanwhile
+      // (auto save differs between workbench setups), and revert alone would then load the ticks from disk.
+      await vscode.workspace.fs.writeFile(uri, onDisk);
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.action.files.revert');
     }
