@@ -113,3 +113,27 @@ describe('file references over LSP', () => {
     assert.deepEqual(codes(created.diagnostics), []);
   });
 });
+
+describe('file references over LSP in an untrusted workspace', () => {
+  test('git is not run: no line-drift, while the checks that only read files still work', async () => {
+    const workspace = tempWorkspace({ 'src/service.py': SERVICE_PY, 'docs/plan.md': PLAN });
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace.dir, env: GIT_ENV, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'plan');
+    workspace.write('src/service.py', SERVICE_PY_MOVED);
+    git('commit', '-q', '-am', 'move code');
+    const client = await LspTestClient.start({ folders: [workspace.uri], initializationOptions: { workspaceTrusted: false } });
+    try {
+      const uri = workspace.fileUri('docs/plan.md');
+      await client.openDocument(uri, PLAN);
+      const published = await client.waitForDiagnostics(uri, (params) => codes(params.diagnostics).length >= 2);
+      // The same workspace as above, trusted, also reports '9 line-drift'.
+      assert.deepEqual(codes(published.diagnostics), ['8 stale-line', '10 missing-file']);
+      assert.deepEqual(client.failures(), [], 'no handler failed');
+    } finally {
+      client.kill();
+      workspace.remove();
+    }
+  });
+});
