@@ -7,52 +7,9 @@ import assert from 'node:assert/strict';
 import { buildModel } from '../../server/src/model/build';
 import { checkText, type CheckedDocument } from '../../server/src/check';
 import { defaultConfig } from '../../server/src/config/config';
-import type { Position, Range } from '../../server/src/model/types';
+import { assertAllRangesInside, assertRangeInside, lineLengths } from '../helpers/ranges';
 
 const config = defaultConfig();
-
-function lineLengths(text: string): number[] {
-  return text.split(/\r\n|\r|\n/).map((line) => line.length);
-}
-
-function isPosition(value: unknown): value is Position {
-  return typeof value === 'object' && value !== null && typeof (value as Position).line === 'number' && typeof (value as Position).character === 'number';
-}
-
-function isRange(value: unknown): value is Range {
-  return typeof value === 'object' && value !== null && isPosition((value as Range).start) && isPosition((value as Range).end);
-}
-
-function assertRangeInside(range: Range, lengths: number[], where: string): void {
-  for (const position of [range.start, range.end]) {
-    assert.ok(Number.isInteger(position.line) && position.line >= 0 && position.line < lengths.length, `${where}: line ${position.line} of ${lengths.length}`);
-    assert.ok(
-      Number.isInteger(position.character) && position.character >= 0 && position.character <= lengths[position.line],
-      `${where}: character ${position.character} on line ${position.line} of length ${lengths[position.line]}`,
-    );
-  }
-  const ordered = range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character);
-  assert.ok(ordered, `${where}: range ends before it starts`);
-}
-
-/** Every `{start, end}` range anywhere in the object graph (iterative: models of deep input are deep too). */
-function assertAllRangesInside(root: unknown, lengths: number[]): void {
-  const seen = new Set<object>();
-  const stack: { value: unknown; path: string }[] = [{ value: root, path: '$' }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
-    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
-    seen.add(value);
-    if (isRange(value)) {
-      assertRangeInside(value, lengths, path);
-      continue;
-    }
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'text' && typeof child === 'string') continue;
-      stack.push({ value: child, path: `${path}.${key}` });
-    }
-  }
-}
 
 interface SurviveOptions {
   /** Kinds to force through front matter (so that their rules run too), besides the text as is. */
