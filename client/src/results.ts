@@ -5,18 +5,10 @@
  * ignored once the command's text changes.
  */
 import * as vscode from 'vscode';
-import type { CommandRunResult, RunOutcome } from '../../server/src/run/runner';
+import { runRecord, type CommandRunResult, type RunRecord } from '../../server/src/run/runner';
 
 /** What is kept of a run (not its output: that is in the log file). */
-export interface StoredResult {
-  command: string;
-  outcome: RunOutcome;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  timedOut: boolean;
-  error: string | null;
-  outputFile: string | null;
+export interface StoredResult extends RunRecord {
   outputTruncated: boolean;
   /** Epoch milliseconds. */
   finishedAt: number;
@@ -64,18 +56,7 @@ export class ResultStore implements vscode.Disposable {
   async set(uri: vscode.Uri, key: string, result: CommandRunResult): Promise<void> {
     const doc = uri.toString();
     this.results[doc] ??= {};
-    this.results[doc][key] = {
-      command: result.command,
-      outcome: result.outcome,
-      exitCode: result.exitCode,
-      signal: result.signal,
-      durationMs: result.durationMs,
-      timedOut: result.timedOut,
-      error: result.error,
-      outputFile: result.outputFile,
-      outputTruncated: result.outputTruncated,
-      finishedAt: Date.now(),
-    };
+    this.results[doc][key] = { ...runRecord(result), outputTruncated: result.outputTruncated, finishedAt: Date.now() };
     this.prune();
     this.emitter.fire(uri);
     await this.memento.update(STATE_KEY, this.results);

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { checkText } from '../check';
 import { resolveConfig, readConfigFile } from '../config/load';
 import type { Stage } from '../model/types';
-import { describeResult, formatDuration, runCommand, type CommandRunResult } from '../run/runner';
+import { describeResult, formatDuration, runCommand, runRecord, type CommandRunResult, type RunRecord } from '../run/runner';
 import { documentTargets, findStage, logFileName, stageTargets, type RunTarget } from '../run/targets';
 import { DEFAULT_MAX_FILE_SIZE, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { parseSize, UsageError, type CliIo } from './main';
@@ -47,16 +47,8 @@ const RUN_OPTIONS = {
 } as const;
 
 /** One entry of `--json` output. */
-export interface RunJsonEntry {
+export interface RunJsonEntry extends RunRecord {
   stage: string;
-  command: string;
-  outcome: CommandRunResult['outcome'];
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  timedOut: boolean;
-  error: string | null;
-  outputFile: string | null;
 }
 
 const ICON: Record<CommandRunResult['outcome'], string> = { passed: '✔', failed: '✘', 'timed-out': '⏱', cancelled: '■', error: '✘' };
@@ -159,17 +151,7 @@ export async function runRun(args: readonly string[], io: CliIo, signal?: AbortS
   const notPassed = results.length - passed;
   const skipped = targets.length - results.length;
   if (values.json) {
-    const entries: RunJsonEntry[] = results.map(({ target, result }) => ({
-      stage: target.stageNumber,
-      command: target.text,
-      outcome: result.outcome,
-      exitCode: result.exitCode,
-      signal: result.signal,
-      durationMs: result.durationMs,
-      timedOut: result.timedOut,
-      error: result.error,
-      outputFile: result.outputFile,
-    }));
+    const entries: RunJsonEntry[] = results.map(({ target, result }) => ({ stage: target.stageNumber, ...runRecord(result) }));
     io.stdout.write(JSON.stringify({ version: 1, file: display, cwd: root, logDir, passed, failed: notPassed, skipped, results: entries }, null, 2) + '\n');
   } else {
     const skippedText = skipped > 0 ? `, ${skipped} not run` : '';

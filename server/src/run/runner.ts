@@ -60,6 +60,24 @@ export interface CommandRunResult {
   startedAt: number;
 }
 
+/** What a run says without its output (that is in the log file): kept by the client, printed by `docplan run --json`. */
+export interface RunRecord {
+  command: string;
+  outcome: RunOutcome;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  timedOut: boolean;
+  error: string | null;
+  outputFile: string | null;
+}
+
+/** The record of a run: its result without the output, cwd and timing details. */
+export function runRecord(result: CommandRunResult): RunRecord {
+  const { command, outcome, exitCode, signal, durationMs, timedOut, error, outputFile } = result;
+  return { command, outcome, exitCode, signal, durationMs, timedOut, error, outputFile };
+}
+
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 2000;
 /** After the shell exits, how long to wait for pipes still held open by an escaped grandchild. */
