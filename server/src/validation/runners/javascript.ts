@@ -150,6 +150,25 @@ export function escapeRegExp(text: string): string {
 }
 
 /**
+ * Checks each regular-expression name filter (`-t`, `--testNamePattern`, `--grep`) against the full names of
+ * the tests of `files`; `toPattern` compiles one with the runner's own syntax, and one that does not compile
+ * is "unknown".
+ */
+export function checkRegexFilters(
+  runner: RunnerId,
+  index: TestIndex,
+  selection: { files: string[]; scopeComplete: boolean },
+  filters: readonly { flag: Word; value: Word }[],
+  toPattern: (source: string) => RegExp | null,
+): Verdict[] {
+  return filters.map(({ flag, value }) => {
+    const regex = toPattern(value.value);
+    if (!regex) return unknown(value, flag.value, value.value, `"${value.value}" is not a valid regular expression`);
+    return checkNames(runner, index, selection.files, selection.scopeComplete, value, flag.value, (test) => regex.test(test.fullName), true);
+  });
+}
+
+/**
  * Checks a name pattern against the tests of `files`. `matches(test)` decides one test; dynamic names,
  * dynamic suites and incomplete files make a miss "unknown".
  */

@@ -3,8 +3,8 @@
  * `--testNamePattern` a case-insensitive regular expression over the full name (describe titles and the
  * test title joined by spaces). Default test files: `__tests__/**` and `*.test.*` / `*.spec.*`.
  */
-import { type ArgSpec, has, parseArgs, type Runner, toRegExp, unknown, values, type Verdict } from './types';
-import { checkNames, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
+import { type ArgSpec, has, parseArgs, type Runner, toRegExp, values } from './types';
+import { checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
   withValue: new Set([
@@ -30,17 +30,9 @@ export const jestRunner: Runner = {
     const names = values(parsed, '-t', '--testNamePattern');
     const stubName = names.length === 1 ? names[0].value.value : null;
     const patterns = [...parsed.positional, ...values(parsed, '--testPathPatterns', '--testPathPattern').map((v) => v.value)];
-    const { files, verdicts, scopeComplete } = selectFiles(CONFIG, invocation, index, patterns, stubName);
-    const out: Verdict[] = [...verdicts];
-    for (const { flag, value } of names) {
-      const regex = toRegExp(value.value, 'i');
-      if (!regex) {
-        out.push(unknown(value, flag.value, value.value, `"${value.value}" is not a valid regular expression`));
-        continue;
-      }
-      out.push(checkNames('jest', index, files, scopeComplete, value, flag.value, (test) => regex.test(test.fullName), true));
-    }
-    return out;
+    const selection = selectFiles(CONFIG, invocation, index, patterns, stubName);
+    // jest matches -t case-insensitively.
+    return [...selection.verdicts, ...checkRegexFilters('jest', index, selection, names, (source) => toRegExp(source, 'i'))];
   },
   names(invocation, index) {
     const parsed = parseArgs(invocation.args, SPEC);

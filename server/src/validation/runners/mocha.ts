@@ -4,8 +4,8 @@
  * `-g` is a regular expression (`/re/flags` allowed) over the full title, `--fgrep` / `-f` a substring;
  * `--invert` turns both around and is not checked.
  */
-import { type ArgSpec, has, parseArgs, type Runner, toRegExp, unknown, values, type Verdict } from './types';
-import { checkNames, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
+import { type ArgSpec, has, parseArgs, type Runner, toRegExp, unknown, values } from './types';
+import { checkNames, checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
   withValue: new Set([
@@ -32,25 +32,18 @@ export const mochaRunner: Runner = {
     const grep = values(parsed, '-g', '--grep');
     const fgrep = values(parsed, '-f', '--fgrep');
     const stubName = grep.length + fgrep.length === 1 ? (grep[0] ?? fgrep[0]).value.value : null;
-    const { files, verdicts, scopeComplete } = selectFiles(config(has(parsed, '--recursive')), invocation, index, spec, stubName);
-    const out: Verdict[] = [...verdicts];
-    const invert = has(parsed, '-i', '--invert');
-    for (const { flag, value } of grep) {
-      const regex = toRegExp(value.value, '', true);
-      if (!regex || invert) {
-        out.push(unknown(value, flag.value, value.value, invert ? '--invert selects the tests that do not match' : `"${value.value}" is not a valid regular expression`));
-        continue;
-      }
-      out.push(checkNames('mocha', index, files, scopeComplete, value, flag.value, (test) => regex.test(test.fullName), true));
+    const selection = selectFiles(config(has(parsed, '--recursive')), invocation, index, spec, stubName);
+    const { files, scopeComplete } = selection;
+    if (has(parsed, '-i', '--invert')) {
+      const inverted = [...grep, ...fgrep].map(({ flag, value }) => unknown(value, flag.value, value.value, '--invert selects the tests that do not match'));
+      return [...selection.verdicts, ...inverted];
     }
-    for (const { flag, value } of fgrep) {
-      if (invert) {
-        out.push(unknown(value, flag.value, value.value, '--invert selects the tests that do not match'));
-        continue;
-      }
-      out.push(checkNames('mocha', index, files, scopeComplete, value, flag.value, (test) => test.fullName.includes(value.value), false));
-    }
-    return out;
+    return [
+      ...selection.verdicts,
+      // --grep takes mocha's `/re/flags` form too.
+      ...checkRegexFilters('mocha', index, selection, grep, (source) => toRegExp(source, '', true)),
+      ...fgrep.map(({ flag, value }) => checkNames('mocha', index, files, scopeComplete, value, flag.value, (test) => test.fullName.includes(value.value), false)),
+    ];
   },
   names(invocation, index) {
     const parsed = parseArgs(invocation.args, SPEC);

@@ -3,8 +3,8 @@
  * `--testNamePattern` a case-sensitive regular expression over the full name (describe titles and the test
  * title joined by spaces). Default test files: `*.{test,spec}.?(c|m)[jt]s?(x)`.
  */
-import { type ArgSpec, has, joinRel, parseArgs, type Runner, toRegExp, unknown, values, type Verdict } from './types';
-import { checkNames, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
+import { type ArgSpec, has, joinRel, parseArgs, type Runner, toRegExp, values } from './types';
+import { checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
   withValue: new Set([
@@ -30,17 +30,8 @@ export const vitestRunner: Runner = {
     const scoped = root ? { ...invocation, cwd: joinRel(invocation.cwd, root) } : invocation;
     const names = values(parsed, '-t', '--testNamePattern');
     const stubName = names.length === 1 ? names[0].value.value : null;
-    const { files, verdicts, scopeComplete } = selectFiles(CONFIG, scoped, index, parsed.positional, stubName);
-    const out: Verdict[] = [...verdicts];
-    for (const { flag, value } of names) {
-      const regex = toRegExp(value.value);
-      if (!regex) {
-        out.push(unknown(value, flag.value, value.value, `"${value.value}" is not a valid regular expression`));
-        continue;
-      }
-      out.push(checkNames('vitest', index, files, scopeComplete, value, flag.value, (test) => regex.test(test.fullName), true));
-    }
-    return out;
+    const selection = selectFiles(CONFIG, scoped, index, parsed.positional, stubName);
+    return [...selection.verdicts, ...checkRegexFilters('vitest', index, selection, names, (source) => toRegExp(source))];
   },
   names(invocation, index) {
     const parsed = parseArgs(invocation.args, SPEC);
