@@ -1,20 +1,11 @@
 // Tier 3: reference diagnostics, links, hover and completion from the built server over stdio, against a
 // temp git repository whose code moved after the plan was committed.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { git } from '../helpers/git';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionItem, Diagnostic, DocumentLink, Hover } from 'vscode-languageserver-protocol';
 import { LspTestClient, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'DocPlan Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'DocPlan Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
 
 const SERVICE_PY = ['class Service:', '    def start(self):', '        return 1', '', '    def stop(self):', '        return 2', ''].join('\n');
 const SERVICE_PY_MOVED = ['"""The service."""', 'import os', '', ...SERVICE_PY.split('\n')].join('\n');
@@ -55,18 +46,23 @@ function codes(diagnostics: Diagnostic[]): string[] {
     .map((diagnostic) => `${diagnostic.range.start.line} ${String(diagnostic.code)}`);
 }
 
+/** A git repository where the plan was committed, then the code it references moved down and was committed. */
+function repositoryWithMovedCode(): TempWorkspace {
+  const workspace = tempWorkspace({ 'src/service.py': SERVICE_PY, 'docs/plan.md': PLAN });
+  git(workspace.dir, 'init', '-q');
+  git(workspace.dir, 'add', '-A');
+  git(workspace.dir, 'commit', '-q', '-m', 'plan');
+  workspace.write('src/service.py', SERVICE_PY_MOVED);
+  git(workspace.dir, 'commit', '-q', '-am', 'move code');
+  return workspace;
+}
+
 describe('file references over LSP', () => {
   let workspace: TempWorkspace;
   let client: LspTestClient;
 
   before(async () => {
-    workspace = tempWorkspace({ 'src/service.py': SERVICE_PY, 'docs/plan.md': PLAN });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace.dir, env: GIT_ENV, stdio: 'pipe' });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'plan');
-    workspace.write('src/service.py', SERVICE_PY_MOVED);
-    git('commit', '-q', '-am', 'move code');
+    workspace = repositoryWithMovedCode();
     client = await LspTestClient.start({ folders: [workspace.uri] });
   });
 
@@ -116,13 +112,7 @@ describe('file references over LSP', () => {
 
 describe('file references over LSP in an untrusted workspace', () => {
   test('git is not run: no line-drift, while the checks that only read files still work', async () => {
-    const workspace = tempWorkspace({ 'src/service.py': SERVICE_PY, 'docs/plan.md': PLAN });
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: workspace.dir, env: GIT_ENV, stdio: 'pipe' });
-    git('init', '-q');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'plan');
-    workspace.write('src/service.py', SERVICE_PY_MOVED);
-    git('commit', '-q', '-am', 'move code');
+    const workspace = repositoryWithMovedCode();
     const client = await LspTestClient.start({ folders: [workspace.uri], initializationOptions: { workspaceTrusted: false } });
     try {
       const uri = workspace.fileUri('docs/plan.md');

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { git } from '../helpers/git';
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,15 +20,6 @@ import { anchorsOfMarkdown, headingSlug } from '../../server/src/rules/reference
 import type { Finding } from '../../server/src/rules/types';
 import { FolderWorkspace } from '../../server/src/workspace/workspace';
 
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'DocPlan Test',
-  GIT_AUTHOR_EMAIL: 'test@example.com',
-  GIT_COMMITTER_NAME: 'DocPlan Test',
-  GIT_COMMITTER_EMAIL: 'test@example.com',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
 
 /** A temp folder with helpers to write files and run git. */
 function repo(files: Record<string, string>, options: { git?: boolean } = {}) {
@@ -38,13 +29,13 @@ function repo(files: Record<string, string>, options: { git?: boolean } = {}) {
     writeFileSync(join(root, path), text);
   };
   for (const [path, text] of Object.entries(files)) write(path, text);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env: GIT_ENV, stdio: 'pipe' }).toString();
+  const run = (...args: string[]) => git(root, ...args);
   if (options.git !== false) {
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'first');
+    run('init', '-q', '-b', 'main');
+    run('add', '-A');
+    run('commit', '-q', '-m', 'first');
   }
-  return { root, write, git, remove: () => rmSync(root, { recursive: true, force: true }) };
+  return { root, write, git: run, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 async function check(root: string, docRel: string, text: string, git = true): Promise<{ checked: CheckedDocument; options: CheckOptions }> {

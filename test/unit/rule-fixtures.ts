@@ -5,7 +5,7 @@
  *
  * A marker `<!-- expect: rule-id -->` at the end of a line says that a diagnostic of that rule starts on that line.
  */
-import { execFileSync } from 'node:child_process';
+import { git } from '../helpers/git';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
@@ -65,14 +65,13 @@ function fixtureRoot(ruleId: string): string | null {
   if (cached) return cached;
   const root = mkdtempSync(join(tmpdir(), `docplan-fixture-${ruleId}-`));
   cpSync(dir, root, { recursive: true, filter: (source) => !source.includes(`${sep}.git-before`) });
-  const env = { ...process.env, GIT_AUTHOR_NAME: 'DocPlan', GIT_AUTHOR_EMAIL: 'docplan@example.com', GIT_COMMITTER_NAME: 'DocPlan', GIT_COMMITTER_EMAIL: 'docplan@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, stdio: 'pipe' });
+  const run = (...args: string[]) => git(root, ...args);
   const current = mkdtempSync(join(tmpdir(), 'docplan-fixture-current-'));
   cpSync(root, current, { recursive: true });
   cpSync(join(dir, '.git-before'), root, { recursive: true });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '-m', 'fixture: as the doc was written');
+  run('init', '-q');
+  run('add', '-A');
+  run('commit', '-q', '-m', 'fixture: as the doc was written');
   cpSync(current, root, { recursive: true });
   rmSync(current, { recursive: true, force: true });
   preparedRoots.set(ruleId, root);
