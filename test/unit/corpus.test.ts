@@ -1,0 +1,160 @@
+/**
+ * The real-docs corpus tools (scripts/corpus.ts, scripts/gather-corpus.mjs) over a tiny synthetic corpus
+ * that the test writes itself: one repository with a design doc, a source file and an ordinary README.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { checkCorpus, parseVerdicts, renderFindings, renderPrecision, renderRecognition, type DocResult, type ManifestDoc } from '../../scripts/corpus';
+
+const REPO = resolve(__dirname, '..', '..');
+const REPO_NAME = 'acme/widgets';
+
+const DESIGN = [
+  '# Design: Widget cache',
+  '',
+  '## Background & Motivation',
+  '',
+  'Widgets are rebuilt on every request; `src/app.py` spends most of its time there.',
+  '',
+  '## Goals',
+  '',
+  '- Serve a cached widget in under 5 ms.',
+  '',
+  '## Non-Goals',
+  '',
+  '- Sharing the cache between processes.',
+  '',
+  '## Current Implementation',
+  '',
+  'The builder lives in `src/builder.py:12`, which this doc claims but the tree does not have.',
+  '',
+  '## Proposed Design',
+  '',
+  'Keep an LRU map keyed by widget id.',
+  '',
+  '## Implementation Plan',
+  '',
+  'One stage adds the map.',
+  '',
+  '## Benefits',
+  '',
+  'Faster pages.',
+  '',
+  '## Trade-offs',
+  '',
+  'More memory.',
+  '',
+  '## Future Work',
+  '',
+  'None yet.',
+  '',
+].join('\n');
+
+let folder: string;
+const docs: ManifestDoc[] = [
+  { repo: REPO_NAME, commit: 'c0ffee', path: 'docs/design/cache.md', family: 'design-note' },
+  { repo: REPO_NAME, commit: 'c0ffee', path: 'README.md', family: 'ordinary' },
+];
+
+before(() => {
+  folder = mkdtempSync(join(tmpdir(), 'docplan-corpus-'));
+  const files: Record<string, string> = {
+    'docs/design/cache.md': DESIGN,
+    'src/app.py': 'print("hi")\n',
+    'README.md': '# Widgets\n\nA library of widgets.\n\n## Install\n\n`pip install widgets`\n',
+    '.corpus-commit': 'c0ffee\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    const target = join(folder, 'repos', 'acme__widgets', path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  }
+});
+after(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('npm run corpus', () => {
+  it('recognises the design doc, leaves the README alone, and quotes the line of each finding', async () => {
+    const results = await checkCorpus(folder, docs);
+    const design = results.find((doc) => doc.path === 'docs/design/cache.md')!;
+    const readme = results.find((doc) => doc.path === 'README.md')!;
+    assert.notEqual(design.profile, null);
+    assert.equal(readme.profile, null);
+    assert.deepEqual(readme.findings, []);
+    const lines = DESIGN.split('\n');
+    assert.ok(design.findings.length > 0, 'the missing src/builder.py gives at least one finding');
+    for (const finding of design.findings) assert.equal(finding.text, lines[finding.line - 1].trim());
+    assert.ok(design.findings.some((finding) => finding.text.includes('src/builder.py')));
+
+    const recognition = renderRecognition(results).join('\n');
+    assert.match(recognition, /plans and design docs recognised: 1\/1 \(100%\)/);
+    assert.match(recognition, /ordinary files recognised: 0\/1/);
+    assert.match(recognition, /diagnostics on ordinary files: 0/);
+    const findings = renderFindings(results).join('\n');
+    assert.match(findings, new RegExp(`== profile ${design.profile}: 1 docs detected, ${design.findings.length} findings`));
+    assert.ok(findings.includes(`acme/widgets/docs/design/cache.md:${design.findings[0].line} ${design.findings[0].rule}`));
+  });
+
+  it('joins verdicts by repo, path, line and rule, and lists what is unjudged', () => {
+    const finding = (line: number, rule: string) => ({ repo: REPO_NAME, path: 'a.md', line, rule, message: `m${line}`, text: `t${line}` });
+    const results: DocResult[] = [
+      { ...docs[0], path: 'a.md', profile: 'plan', findings: [finding(3, 'missing-goals'), finding(9, 'missing-file'), finding(12, 'missing-file'), finding(20, 'stage-numbering')] },
+    ];
+    const verdicts = parseVerdicts(
+      ['repo\tpath\tline\trule\tverdict\treason', `${REPO_NAME}\ta.md\t3\tmissing-goals\twrong\thas Goals as a bold label`, `${REPO_NAME}\ta.md\t9\tmissing-file\tright\tgone`, `${REPO_NAME}\ta.md\t12\tmissing-file\twrong\tan import path`, `${REPO_NAME}\ta.md\t40\tmissing-file\twrong\tsilent now`].join('\n'),
+    );
+    const text = renderPrecision(results, verdicts).join('\n');
+    assert.match(text, /missing-file\s+1\/2\s+50%\s+0/);
+    assert.match(text, /missing-goals\s+0\/1\s+0%\s+0/);
+    assert.match(text, /stage-numbering\s+0\/0\s+-\s+1/);
+    assert.match(text, /structure rules\s+0\/1\s+0%\s+1/);
+    assert.match(text, /reference rules\s+1\/2\s+50%\s+0/);
+    assert.match(text, /unjudged findings: 1\n {2}acme\/widgets\/a.md:20 stage-numbering m20\n {6}\| t20/);
+    assert.match(text, /verdicts with no finding now: 1 \(1 judged wrong, now silent\)/);
+  });
+
+  it('rejects a verdict line it cannot read', () => {
+    assert.throws(() => parseVerdicts('acme/widgets\ta.md\tx\tmissing-file\tright\tr'), /verdicts line 1/);
+    assert.throws(() => parseVerdicts('acme/widgets\ta.md\t3\tmissing-file\tmaybe\tr'), /verdicts line 1/);
+  });
+});
+
+describe('scripts/gather-corpus.mjs check', () => {
+  const gather = (manifest: object) => {
+    const file = join(folder, 'manifest.json');
+    writeFileSync(file, JSON.stringify(manifest));
+    return spawnSync(process.execPath, [join(REPO, 'scripts', 'gather-corpus.mjs'), 'check', folder, '--manifest', file], { encoding: 'utf8' });
+  };
+  const blob = (path: string) => {
+    const bytes = readFileSync(join(folder, 'repos', 'acme__widgets', path));
+    return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  };
+
+  it('passes when every doc is present at its commit with its recorded content', () => {
+    const result = gather({ docs: docs.map((doc) => ({ ...doc, blob: blob(doc.path) })) });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /2\/2 docs present from 1 repositories/);
+  });
+
+  it('names each doc that is missing, at another commit, or changed', () => {
+    const result = gather({
+      docs: [
+        { ...docs[0], path: 'docs/gone.md' },
+        { ...docs[1], blob: '0'.repeat(40) },
+        { repo: 'acme/other', commit: 'c0ffee', path: 'README.md', family: 'ordinary' },
+        { repo: REPO_NAME, commit: 'beef', path: 'README.md', family: 'ordinary' },
+      ],
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /acme\/widgets docs\/gone.md: file missing/);
+    assert.match(result.stdout, /acme\/widgets README.md: content differs/);
+    assert.match(result.stdout, /acme\/other README.md: repository not materialised/);
+    assert.match(result.stdout, /acme\/widgets README.md: tree is at c0ffee, manifest wants beef/);
+    assert.match(result.stdout, /0\/4 docs present/);
+    assert.match(result.stdout, /fetch github:acme\/widgets, github:acme\/other/);
+  });
+});
