@@ -1,15 +1,18 @@
 /**
- * `npm run corpus -- <folder> [--verdicts test/corpus/verdicts.tsv] [--manifest <file>] [--json <file>]`
+ * `npm run corpus -- <folder> [--verdicts test/corpus/verdicts.tsv] [--manifest <file>] [--json <file>] [--as-docs]`
  *
  * Runs `docplan check` (in process, the same entry point as the CLI) over every document of the
  * real-docs manifest, one batch per repository with that repository's tree as the workspace, and prints
  * what a person needs to judge the result: per profile and per rule, the findings with the text of the
  * line they point at; then how many plans and design docs were recognised, and whether any ordinary
  * file was. With `--verdicts`, it joins judged verdicts (repo, path, line, rule) and prints precision per
- * rule, listing the findings nobody has judged yet. The folder layout is the one of
+ * rule, listing the findings nobody has judged yet. `--as-docs` previews what the rules say about the plans
+ * and design docs detection misses: it lists them in a configuration's `include`, so they are checked
+ * whatever their content (ordinary files are never forced). The folder layout is the one of
  * scripts/gather-corpus.mjs: `<folder>/repos/<owner>__<name>/`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../server/src/cli/main';
 
@@ -69,7 +72,7 @@ export function repoRoot(folder: string, repo: string): string {
 }
 
 /** Checks every manifest doc, one `docplan check --format json` per repository. */
-export async function checkCorpus(folder: string, docs: readonly ManifestDoc[]): Promise<DocResult[]> {
+export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], options: { asDocs?: boolean } = {}): Promise<DocResult[]> {
   const byRepo = new Map<string, ManifestDoc[]>();
   for (const doc of docs) byRepo.set(doc.repo, [...(byRepo.get(doc.repo) ?? []), doc]);
   const results: DocResult[] = [];
@@ -81,7 +84,14 @@ export async function checkCorpus(folder: string, docs: readonly ManifestDoc[]):
     let stdout = '';
     let stderr = '';
     const io = { cwd: root, env: {}, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-    const code = await main(['check', '--format', 'json', '--root', root, ...present.map((doc) => doc.path)], io);
+    const args = ['check', '--format', 'json', '--root', root];
+    const configDir = options.asDocs ? mkdtempSync(join(tmpdir(), 'docplan-corpus-')) : undefined;
+    if (configDir) {
+      const include = present.filter((doc) => doc.family !== ORDINARY).map((doc) => doc.path);
+      writeFileSync(join(configDir, 'docplan.json'), JSON.stringify({ include }));
+      args.push('--config', join(configDir, 'docplan.json'));
+    }
+    const code = await main([...args, ...present.map((doc) => doc.path)], io).finally(() => configDir && rmSync(configDir, { recursive: true, force: true }));
     if (code === 2) throw new Error(`docplan check failed in ${root}: ${stderr.trim()}`);
     const entries = new Map((JSON.parse(stdout) as JsonEntry[]).map((entry) => [entry.file.replaceAll('\\', '/'), entry]));
     for (const doc of present) {
@@ -195,9 +205,11 @@ async function cli(argv: readonly string[]): Promise<number> {
   const manifestFile = option(args, '--manifest') ?? resolve(__dirname, '..', 'test', 'corpus', 'manifest.json');
   const verdictsFile = option(args, '--verdicts');
   const jsonFile = option(args, '--json');
+  const asDocs = args.includes('--as-docs');
+  if (asDocs) args.splice(args.indexOf('--as-docs'), 1);
   const folder = resolve(args[0] ?? '/work/corpus');
   const docs = (JSON.parse(readFileSync(manifestFile, 'utf8')) as { docs: ManifestDoc[] }).docs;
-  const results = await checkCorpus(folder, docs);
+  const results = await checkCorpus(folder, docs, { asDocs });
   const lines = [...renderFindings(results), ...renderRecognition(results)];
   if (verdictsFile) lines.push(...renderPrecision(results, parseVerdicts(readFileSync(verdictsFile, 'utf8'))));
   process.stdout.write(lines.join('\n') + '\n');

@@ -67,6 +67,7 @@ before(() => {
     'docs/design/cache.md': DESIGN,
     'src/app.py': 'print("hi")\n',
     'README.md': '# Widgets\n\nA library of widgets.\n\n## Install\n\n`pip install widgets`\n',
+    'notes/idea.md': '# Idea\n\nMaybe cache widgets in `src/cache.py`.\n',
     '.corpus-commit': 'c0ffee\n',
   };
   for (const [path, text] of Object.entries(files)) {
@@ -97,6 +98,15 @@ describe('npm run corpus', () => {
     const findings = renderFindings(results).join('\n');
     assert.match(findings, new RegExp(`== profile ${design.profile}: 1 docs detected, ${design.findings.length} findings`));
     assert.ok(findings.includes(`acme/widgets/docs/design/cache.md:${design.findings[0].line} ${design.findings[0].rule}`));
+  });
+
+  it('with asDocs, checks the plans and design docs detection misses, never the ordinary files', async () => {
+    const idea: ManifestDoc = { repo: REPO_NAME, commit: 'c0ffee', path: 'notes/idea.md', family: 'design-note' };
+    const plain = await checkCorpus(folder, [idea, docs[1]]);
+    assert.equal(plain.find((doc) => doc.path === 'notes/idea.md')!.profile, null, 'a short note is not detected on its own');
+    const forced = await checkCorpus(folder, [idea, docs[1]], { asDocs: true });
+    assert.notEqual(forced.find((doc) => doc.path === 'notes/idea.md')!.profile, null);
+    assert.equal(forced.find((doc) => doc.path === 'README.md')!.profile, null);
   });
 
   it('joins verdicts by repo, path, line and rule, and lists what is unjudged', () => {
