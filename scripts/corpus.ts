@@ -1,5 +1,5 @@
 /**
- * `npm run corpus -- <folder> [--verdicts test/corpus/verdicts.tsv] [--manifest <file>] [--json <file>] [--as-docs]`
+ * `npm run corpus -- <folder> [--verdicts <tsv>]... [--manifest <file>] [--json <file>] [--as-docs]`
  *
  * Runs `docplan check` (in process, the same entry point as the CLI) over every document of the
  * real-docs manifest, one batch per repository with that repository's tree as the workspace, and prints
@@ -203,7 +203,8 @@ function option(args: string[], name: string): string | undefined {
 async function cli(argv: readonly string[]): Promise<number> {
   const args = [...argv];
   const manifestFile = option(args, '--manifest') ?? resolve(__dirname, '..', 'test', 'corpus', 'manifest.json');
-  const verdictsFile = option(args, '--verdicts');
+  const verdictFiles: string[] = [];
+  for (let file = option(args, '--verdicts'); file !== undefined; file = option(args, '--verdicts')) verdictFiles.push(file);
   const jsonFile = option(args, '--json');
   const asDocs = args.includes('--as-docs');
   if (asDocs) args.splice(args.indexOf('--as-docs'), 1);
@@ -211,7 +212,7 @@ async function cli(argv: readonly string[]): Promise<number> {
   const docs = (JSON.parse(readFileSync(manifestFile, 'utf8')) as { docs: ManifestDoc[] }).docs;
   const results = await checkCorpus(folder, docs, { asDocs });
   const lines = [...renderFindings(results), ...renderRecognition(results)];
-  if (verdictsFile) lines.push(...renderPrecision(results, parseVerdicts(readFileSync(verdictsFile, 'utf8'))));
+  if (verdictFiles.length > 0) lines.push(...renderPrecision(results, verdictFiles.flatMap((file) => parseVerdicts(readFileSync(file, 'utf8')))));
   process.stdout.write(lines.join('\n') + '\n');
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify(results, null, 1) + '\n');
   return 0;
