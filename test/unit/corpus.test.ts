@@ -5,10 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { git } from '../helpers/git';
 import { checkCorpus, parseVerdicts, renderFindings, renderPrecision, renderRecognition, type DocResult, type ManifestDoc } from '../../scripts/corpus';
 
 const REPO = resolve(__dirname, '..', '..');
@@ -166,5 +167,35 @@ describe('scripts/gather-corpus.mjs check', () => {
     assert.match(result.stdout, /acme\/widgets README.md: tree is at c0ffee, manifest wants beef/);
     assert.match(result.stdout, /0\/4 docs present/);
     assert.match(result.stdout, /fetch github:acme\/widgets, github:acme\/other/);
+  });
+});
+
+describe('scripts/gather-corpus.mjs materialise', () => {
+  it('writes the tree of a commit, not the working copy, and keeps its history readable', () => {
+    const origin = mkdtempSync(join(tmpdir(), 'docplan-mirror-'));
+    const corpus = mkdtempSync(join(tmpdir(), 'docplan-corpus-'));
+    try {
+      git(origin, 'init', '-q');
+      mkdirSync(join(origin, 'docs'));
+      writeFileSync(join(origin, 'docs', 'plan.md'), '# Plan\n\nfirst\n');
+      git(origin, 'add', '.');
+      git(origin, 'commit', '-qm', 'first');
+      const first = git(origin, 'rev-parse', 'HEAD').trim();
+      writeFileSync(join(origin, 'docs', 'plan.md'), '# Plan\n\nsecond\n');
+      writeFileSync(join(origin, 'later.md'), 'later\n');
+      git(origin, 'commit', '-qam', 'second');
+
+      const result = spawnSync(process.execPath, [join(REPO, 'scripts', 'gather-corpus.mjs'), 'materialise', join(origin, '.git'), 'acme/tool', first, '--corpus', corpus], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const tree = join(corpus, 'repos', 'acme__tool');
+      assert.equal(readFileSync(join(tree, 'docs', 'plan.md'), 'utf8'), '# Plan\n\nfirst\n');
+      assert.equal(existsSync(join(tree, 'later.md')), false);
+      assert.equal(readFileSync(join(tree, '.corpus-commit'), 'utf8').trim(), first);
+      assert.equal(git(tree, 'log', '--format=%s').trim(), 'first');
+      assert.equal(git(tree, 'status', '--porcelain').trim(), '');
+    } finally {
+      rmSync(origin, { recursive: true, force: true });
+      rmSync(corpus, { recursive: true, force: true });
+    }
   });
 });
