@@ -1,5 +1,5 @@
 /**
- * `npm run corpus -- <folder> [--verdicts <tsv>]... [--manifest <file>] [--json <file>] [--as-docs]`
+ * `npm run corpus -- <folder> [--verdicts <tsv>]... [--manifest <file>] [--json <file>] [--as-docs] [--checker <bin/docplan.js>]`
  *
  * Runs `docplan check` (in process, the same entry point as the CLI) over every document of the
  * real-docs manifest, one batch per repository with that repository's tree as the workspace, and prints
@@ -8,9 +8,11 @@
  * file was. With `--verdicts`, it joins judged verdicts (repo, path, line, rule) and prints precision per
  * rule, listing the findings nobody has judged yet. `--as-docs` previews what the rules say about the plans
  * and design docs detection misses: it lists them in a configuration's `include`, so they are checked
- * whatever their content (ordinary files are never forced). The folder layout is the one of
+ * whatever their content (ordinary files are never forced). `--checker` runs another checkout's built CLI
+ * instead of this one (after `npm run build` there), to compare branches. The folder layout is the one of
  * scripts/gather-corpus.mjs: `<folder>/repos/<owner>__<name>/`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -72,7 +74,7 @@ export function repoRoot(folder: string, repo: string): string {
 }
 
 /** Checks every manifest doc, one `docplan check --format json` per repository. */
-export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], options: { asDocs?: boolean } = {}): Promise<DocResult[]> {
+export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], options: { asDocs?: boolean; checker?: string } = {}): Promise<DocResult[]> {
   const byRepo = new Map<string, ManifestDoc[]>();
   for (const doc of docs) byRepo.set(doc.repo, [...(byRepo.get(doc.repo) ?? []), doc]);
   const results: DocResult[] = [];
@@ -91,7 +93,8 @@ export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], 
       writeFileSync(join(configDir, 'docplan.json'), JSON.stringify({ include }));
       args.push('--config', join(configDir, 'docplan.json'));
     }
-    const code = await main([...args, ...present.map((doc) => doc.path)], io).finally(() => configDir && rmSync(configDir, { recursive: true, force: true }));
+    const argv = [...args, ...present.map((doc) => doc.path)];
+    const code = await runChecker(argv, io, options.checker).finally(() => configDir && rmSync(configDir, { recursive: true, force: true }));
     if (code === 2) throw new Error(`docplan check failed in ${root}: ${stderr.trim()}`);
     const entries = new Map((JSON.parse(stdout) as JsonEntry[]).map((entry) => [entry.file.replaceAll('\\', '/'), entry]));
     for (const doc of present) {
@@ -105,6 +108,15 @@ export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], 
     }
   }
   return results;
+}
+
+/** `docplan` in process, or another checkout's built CLI (`<checkout>/bin/docplan.js`) to compare branches. */
+async function runChecker(argv: string[], io: { cwd: string; stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown } }, checker?: string): Promise<number> {
+  if (!checker) return main(argv, { ...io, env: {} });
+  const result = spawnSync(process.execPath, [checker, ...argv], { cwd: io.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  io.stdout.write(result.stdout ?? '');
+  io.stderr.write(result.stderr ?? (result.error ? String(result.error) : ''));
+  return result.status ?? 2;
 }
 
 /** Parses verdicts.tsv: tab-separated repo, path, line, rule, verdict, reason; `#` lines and a header are skipped. */
@@ -206,11 +218,12 @@ async function cli(argv: readonly string[]): Promise<number> {
   const verdictFiles: string[] = [];
   for (let file = option(args, '--verdicts'); file !== undefined; file = option(args, '--verdicts')) verdictFiles.push(file);
   const jsonFile = option(args, '--json');
+  const checker = option(args, '--checker');
   const asDocs = args.includes('--as-docs');
   if (asDocs) args.splice(args.indexOf('--as-docs'), 1);
   const folder = resolve(args[0] ?? '/work/corpus');
   const docs = (JSON.parse(readFileSync(manifestFile, 'utf8')) as { docs: ManifestDoc[] }).docs;
-  const results = await checkCorpus(folder, docs, { asDocs });
+  const results = await checkCorpus(folder, docs, { asDocs, checker: checker && resolve(checker) });
   const lines = [...renderFindings(results), ...renderRecognition(results)];
   if (verdictFiles.length > 0) lines.push(...renderPrecision(results, verdictFiles.flatMap((file) => parseVerdicts(readFileSync(file, 'utf8')))));
   process.stdout.write(lines.join('\n') + '\n');

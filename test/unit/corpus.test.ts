@@ -101,6 +101,12 @@ describe('npm run corpus', () => {
     assert.ok(findings.includes(`acme/widgets/docs/design/cache.md:${design.findings[0].line} ${design.findings[0].rule}`));
   });
 
+  it('gives the same results through a built CLI given as the checker (run npm run build first)', async () => {
+    const inProcess = await checkCorpus(folder, docs);
+    const viaCli = await checkCorpus(folder, docs, { checker: join(REPO, 'bin', 'docplan.js') });
+    assert.deepEqual(viaCli, inProcess);
+  });
+
   it('with asDocs, checks the plans and design docs detection misses, never the ordinary files', async () => {
     const idea: ManifestDoc = { repo: REPO_NAME, commit: 'c0ffee', path: 'notes/idea.md', family: 'design-note' };
     const plain = await checkCorpus(folder, [idea, docs[1]]);
