@@ -68,7 +68,8 @@ export class FolderWorkspaces {
   get(root: string): FolderWorkspace {
     let folder = this.folders.get(root);
     if (!folder) {
-      folder = new FolderWorkspace(root, { validate: 'stat', git: this.git });
+      // A check run reads a snapshot of the tree: files and listings are read once, not re-validated per use.
+      folder = new FolderWorkspace(root, { validate: 'events', git: this.git });
       this.folders.set(root, folder);
     }
     return folder;

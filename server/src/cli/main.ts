@@ -367,6 +367,10 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     threads,
     io.fixText,
   );
+  if (io.env.DOCPLAN_TIMING === '1') {
+    io.stderr.write(`docplan: timing: ${collected.files.length - toCheck.length} from the cache, ${toCheck.length} checked on ${threads} thread${threads === 1 ? '' : 's'}\n`);
+    for (const { item } of toCheck) io.stderr.write(`docplan: timing: checked ${displayPath(io, item.path)}\n`);
+  }
   toCheck.forEach(({ at, item }, k) => {
     const outcome = checked[k];
     outcomes[at] = outcome;

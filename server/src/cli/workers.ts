@@ -23,8 +23,8 @@ type WorkerReply = { ok: true; outcomes: DocOutcome[] } | { ok: false; error: st
 
 /** The number of threads to use for `count` documents: `requested`, else one per core with enough work each. */
 export function threadCount(count: number, requested: number | null): number {
-  const wanted = requested ?? availableParallelism();
-  return Math.max(1, Math.min(wanted, Math.floor(count / MIN_DOCS_PER_THREAD) || 1, 16));
+  if (requested !== null) return Math.max(1, Math.min(requested, count, 16));
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(count / MIN_DOCS_PER_THREAD) || 1, 16));
 }
 
 /** Checks `items` on `threads` threads; outcomes in input order. `fixText` forces one thread (it is a function). */
@@ -50,11 +50,15 @@ function inWorker(request: WorkerRequest): Promise<DocOutcome[]> {
     const fallback = () => {
       if (settled) return;
       settled = true;
+      if (process.env.DOCPLAN_TIMING === '1') process.stderr.write('docplan: timing: a worker failed; its share is checked on the main thread\n');
       void checkBatch(request.items, request.settings).then(resolvePromise);
     };
     let worker: Worker;
     try {
-      worker = new Worker(__filename, { workerData: { docplanCheckWorker: true } });
+      // Under tsx (tests) this module is TypeScript: the worker registers tsx before loading it.
+      worker = __filename.endsWith('.ts')
+        ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { docplanCheckWorker: true } })
+        : new Worker(__filename, { workerData: { docplanCheckWorker: true } });
     } catch {
       fallback();
       return;

@@ -166,6 +166,9 @@ export class TestIndex {
   }
 
   private dir(relDir: string): DirEntry | null {
+    const known = this.dirs.get(relDir);
+    // A run over a snapshot (the CLI) or a watched tree trusts what it listed until told otherwise.
+    if (known && this.files.trustsEntries) return known;
     const absDir = this.abs(relDir);
     let mtimeMs: number;
     try {

@@ -161,6 +161,11 @@ export class FileCache {
     this.entries.delete(absPath);
   }
 
+  /** True when entries are trusted until `invalidate` (no stat per read): a run over a snapshot, or a watched tree. */
+  get trustsEntries(): boolean {
+    return this.validate === 'events';
+  }
+
   /** Bytes of text currently kept (approximately: UTF-16 code units). */
   get keptBytes(): number {
     return this.cachedBytes;
