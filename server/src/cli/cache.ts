@@ -12,7 +12,7 @@
  * be written costs a note, never the run.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { contentIdOf } from '../workspace/fileCache';
@@ -44,6 +44,7 @@ interface CacheFile {
   formatVersion: number;
   docplanVersion: string;
   entries: Record<string, Entry>;
+  folders?: Record<string, FolderStamp>;
 }
 
 /** sha1 of a string, hex. */
@@ -70,6 +71,8 @@ function probe(path: string): { stat: string; contentId: string | null } {
 export class CheckCache {
   private readonly entries: Record<string, Entry>;
   private readonly fresh: Record<string, Entry> = {};
+  private readonly folders: Record<string, FolderStamp>;
+  private readonly folderKeys = new Map<string, string>();
   /** Why the cache file was not used (corrupt, foreign, older version), or null. */
   readonly discarded: string | null;
 
@@ -78,8 +81,10 @@ export class CheckCache {
     private readonly version: string,
     entries: Record<string, Entry>,
     discarded: string | null,
+    folders: Record<string, FolderStamp> = {},
   ) {
     this.entries = entries;
+    this.folders = folders;
     this.discarded = discarded;
   }
 
@@ -97,10 +102,21 @@ export class CheckCache {
       if (!data || typeof data !== 'object' || data.format !== FORMAT || data.formatVersion !== FORMAT_VERSION) return new CheckCache(file, version, {}, 'not a DocPlan cache file');
       if (data.docplanVersion !== version) return new CheckCache(file, version, {}, `written by DocPlan ${String(data.docplanVersion)}`);
       if (!data.entries || typeof data.entries !== 'object' || Array.isArray(data.entries)) return new CheckCache(file, version, {}, 'no entries');
-      return new CheckCache(file, version, data.entries, null);
+      const folders = data.folders && typeof data.folders === 'object' && !Array.isArray(data.folders) ? data.folders : {};
+      return new CheckCache(file, version, data.entries, null, folders);
     } catch {
       return new CheckCache(file, version, {}, 'not valid JSON');
     }
+  }
+
+  /** The folder's state key (listing and git state), computed once per run, re-walking only what moved. */
+  folderKey(root: string): string {
+    const known = this.folderKeys.get(root);
+    if (known !== undefined) return known;
+    const { key, stamp } = folderState(root, this.folders[root]);
+    this.folders[root] = stamp;
+    this.folderKeys.set(root, key);
+    return key;
   }
 
   /**
@@ -143,7 +159,7 @@ export class CheckCache {
 
   /** Writes the entries of this run (entries of files not seen this run are kept). Returns an error message or null. */
   save(): string | null {
-    const data: CacheFile = { format: FORMAT, formatVersion: FORMAT_VERSION, docplanVersion: this.version, entries: { ...this.entries, ...this.fresh } };
+    const data: CacheFile = { format: FORMAT, formatVersion: FORMAT_VERSION, docplanVersion: this.version, entries: { ...this.entries, ...this.fresh }, folders: this.folders };
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const temporary = `${this.file}.${process.pid}.tmp`;
@@ -175,21 +191,96 @@ function isOutcome(value: unknown): value is DocOutcome {
   return Array.isArray(outcome.findings) && Array.isArray(outcome.notes) && Array.isArray(outcome.ruleErrors) && (outcome.kind === null || typeof outcome.kind === 'string') && typeof outcome.disabled === 'boolean';
 }
 
+/** A folder's file listing, with the directory stamps that say whether it can still be trusted. */
+interface FolderStamp {
+  /** Each directory (folder-relative) with its mtime and its `.gitignore`'s stat. */
+  dirs: [dir: string, stamp: string][];
+  /** Hash of the file index's listing when the stamps were taken. */
+  listing: string;
+}
+
 /**
- * What a DocPlan doc's findings depend on in its folder besides the files it read: the list of files (a
- * created or deleted file changes a reference's fate) and the git state (HEAD and the index: drift and
- * renames). One walk and one `git rev-parse` per folder and run.
+ * Every directory below `root` (not `.git` or `node_modules`, not through symlinks) with a stamp that moves
+ * when an entry is added, removed or renamed in it or its `.gitignore` changes.
  */
-export function folderStateKey(root: string): string {
+function directoryStamps(root: string): [string, string][] {
+  const out: [string, string][] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const abs = dir === '' ? root : join(root, dir);
+    const stamp = directoryStamp(abs);
+    if (stamp === null) continue;
+    out.push([dir, stamp]);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') stack.push(dir === '' ? entry.name : `${dir}/${entry.name}`);
+    }
+  }
+  return out;
+}
+
+function directoryStamp(absDir: string): string | null {
+  let stats: Stats;
+  try {
+    stats = statSync(absDir);
+  } catch {
+    return null;
+  }
+  if (!stats.isDirectory()) return null;
+  let ignore = '-';
+  try {
+    ignore = statKey(statSync(join(absDir, '.gitignore')));
+  } catch {
+    // no .gitignore here
+  }
+  return `${stats.mtimeMs}:${stats.ino}:${ignore}`;
+}
+
+/** Hash of the file index's listing of `root` (what reference resolution sees). */
+function listingHash(root: string): string {
   const hash = createHash('sha1');
   for (const path of [...FileIndex.build(root).allFiles()].sort()) hash.update(path).update('\0');
-  const git = spawnSync('git', [...SAFE_CONFIG, 'rev-parse', '--verify', '--quiet', 'HEAD', '--absolute-git-dir'], { cwd: root, env: GIT_ENV, encoding: 'utf8', timeout: 10_000, windowsHide: true });
-  const [head = '', gitDir = ''] = git.status === 0 ? git.stdout.trim().split('\n') : [];
-  let index = '';
+  return hash.digest('hex');
+}
+
+/** HEAD and the git index's stat (drift and renames depend on them), or '' outside a repository. */
+function gitState(root: string): string {
+  const git = spawnSync('git', [...SAFE_CONFIG, 'rev-parse', '--absolute-git-dir', '--verify', '--quiet', 'HEAD'], { cwd: root, env: GIT_ENV, encoding: 'utf8', timeout: 10_000, windowsHide: true });
+  if (git.status !== 0 && git.stdout === '') return '';
+  const lines = git.stdout.trim().split('\n');
+  const head = lines.find((line) => /^[0-9a-f]{40,64}$/.test(line)) ?? '';
+  const gitDir = lines.find((line) => !/^[0-9a-f]{40,64}$/.test(line)) ?? '';
+  let index = 'no-index';
   try {
     if (gitDir !== '') index = statKey(statSync(join(gitDir, 'index')));
   } catch {
-    index = 'no-index';
+    // a repository without an index yet
   }
-  return hash.update(`git:${head}:${index}`).digest('hex');
+  return `${head}:${index}`;
+}
+
+/**
+ * What a DocPlan doc's findings depend on in its folder besides the files it read: the list of files (a
+ * created or deleted file changes a reference's fate) and the git state (HEAD and the index: drift and
+ * renames). The listing is re-walked only when a directory stamp moved since `previous`.
+ */
+export function folderState(root: string, previous?: FolderStamp): { key: string; stamp: FolderStamp } {
+  let stamp: FolderStamp | null = null;
+  if (previous && Array.isArray(previous.dirs) && typeof previous.listing === 'string') {
+    const unchanged = previous.dirs.every(([dir, value]) => directoryStamp(dir === '' ? root : join(root, dir)) === value);
+    if (unchanged) stamp = previous;
+  }
+  stamp ??= { dirs: directoryStamps(root), listing: listingHash(root) };
+  return { key: createHash('sha1').update(`${stamp.listing}\0git:${gitState(root)}`).digest('hex'), stamp };
+}
+
+/** `folderState` without a previous stamp. */
+export function folderStateKey(root: string): string {
+  return folderState(root).key;
 }

@@ -19,7 +19,7 @@ import { FORMATS, formatGithub, formatJson, formatSarif, formatText, totals, typ
 import { formatStagesText, stagesJson } from './stages';
 import { runRun } from './run';
 import type { BatchItem, BatchSettings, DocOutcome } from './batch';
-import { CheckCache, folderStateKey, hashText } from './cache';
+import { CheckCache, hashText } from './cache';
 import { checkParallel, threadCount } from './workers';
 
 /** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
@@ -307,16 +307,18 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   // validation commands are resolved inside it, never outside.
   const configs: DocPlanConfig[] = [config];
   const folders = new Map<string, number>([[root, 0]]);
-  const folderOf = (path: string): { root: string; config: number } => {
-    let folderRoot = root;
-    if (values.config === undefined && values.root === undefined) {
-      for (let dir = dirname(path); dir !== root && rootRelative(root, dir) !== null; dir = dirname(dir)) {
-        if (existsSync(join(dir, CONFIG_FILE_NAME))) {
-          folderRoot = dir;
-          break;
-        }
-      }
+  const folderOfDir = new Map<string, string>();
+  const nearestFolder = (dir: string): string => {
+    if (dir === root || rootRelative(root, dir) === null) return root;
+    let known = folderOfDir.get(dir);
+    if (known === undefined) {
+      known = existsSync(join(dir, CONFIG_FILE_NAME)) ? dir : nearestFolder(dirname(dir));
+      folderOfDir.set(dir, known);
     }
+    return known;
+  };
+  const folderOf = (path: string): { root: string; config: number } => {
+    const folderRoot = values.config === undefined && values.root === undefined ? nearestFolder(dirname(path)) : root;
     let index = folders.get(folderRoot);
     if (index === undefined) {
       const nested = readConfigFile(folderRoot);
@@ -330,14 +332,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
 
   const cache = values.cache === false || values.fix ? null : openCache(io, root, values['cache-location']);
   const configHashes = configs.map((each) => hashText(JSON.stringify(each)));
-  const workspaceKeys = new Map<string, string>();
-  const workspaceKey = (folderRoot: string) => {
-    const known = workspaceKeys.get(folderRoot);
-    if (known !== undefined) return known;
-    const key = folderStateKey(folderRoot);
-    workspaceKeys.set(folderRoot, key);
-    return key;
-  };
+  const workspaceKey = (folderRoot: string) => cache?.folderKey(folderRoot) ?? '';
 
   // Read every file (the cache keys on contents), answer from the cache what it can, check the rest.
   const outcomes: (DocOutcome | null)[] = [];
