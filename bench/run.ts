@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: measures DocPlan against a bare remark-parse parse of the same 15,000-line plan, in one
- * process (spec section 9). Prints ratios against the budgets; nothing is asserted.
+ * process (spec section 9), then the reference, line-diff and generated-repository benches (the last one
+ * against markdownlint-cli2 and rumdl, as whole processes). Prints ratios against the budgets; nothing is
+ * asserted.
  *
- *   node --import tsx bench/run.ts [--lines N] [--iterations N] [--phases]
+ *   node --import tsx bench/run.ts [--lines N] [--iterations N] [--phases] [--quick] [--no-tree] [--keep]
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -102,5 +104,11 @@ if (PHASES) {
   for (const [name, ms] of phases) console.log(`  ${name.padEnd(60)} ${ms.toFixed(1).padStart(9)}  (${(ms / bare).toFixed(3)}x bare)`);
 }
 
-// Budget: 2,000 references resolved against a 50,000-file tree, cold and warm (prints its own table).
-void import('./references').then((bench) => bench.referencesBench());
+// Then: 2,000 references resolved against a 50,000-file tree, cold and warm; the line-diff comparison; and
+// the generated repository timed as whole processes against markdownlint-cli2 and rumdl (each prints its
+// own table). `--quick` uses a smaller repository, `--no-tree` leaves it out, `--keep` keeps it.
+void (async () => {
+  await (await import('./references')).referencesBench();
+  (await import('./diff')).diffBench();
+  if (!process.argv.includes('--no-tree')) (await import('./treeBench')).treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep') });
+})();

@@ -10,16 +10,17 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../../../package.json';
-import { checkText, checkTextPrepared, type CheckOptions } from '../check';
-import { FolderWorkspace } from '../workspace/workspace';
+import { checkText, type CheckOptions } from '../check';
 import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem, type DocPlanConfig } from '../config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
-import { fixAllGroups, fixAllText } from '../features/fixAll';
 import { ALL_RULES, RULE_IDS } from '../rules/index';
 import { collectFiles, DEFAULT_MAX_FILE_SIZE, describeError, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, totals, type FileReport, type Format } from './format';
 import { formatStagesText, stagesJson } from './stages';
 import { runRun } from './run';
+import type { BatchItem, BatchSettings, DocOutcome } from './batch';
+import { CheckCache, hashText } from './cache';
+import { checkParallel, threadCount } from './workers';
 
 /** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
 export interface CliIo {
@@ -85,6 +86,10 @@ Options:
       --max-warnings <n>    Exit 1 when there are more than n warnings
       --max-file-size <n>   Skip larger files (bytes, or with a K/M/G suffix; default 5M)
       --quiet               Report errors only
+      --no-cache            Check every file again instead of reusing unchanged results (the cache is on
+                            by default; --fix does not use it)
+      --cache-location <dir>  Where the cache lives (default: <root>/node_modules/.cache/docplan)
+      --threads <n>         Worker threads (default: one per core when there are enough files)
       --color, --no-color   Force colours on or off (default: when stdout is a terminal and NO_COLOR is unset)
   -h, --help                Show this help
 
@@ -121,6 +126,10 @@ const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  cache: { type: 'boolean' },
+  'no-cache': { type: 'boolean' },
+  'cache-location': { type: 'string' },
+  threads: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
@@ -269,7 +278,9 @@ function displayPath(io: CliIo, path: string): string {
 }
 
 async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(args, CHECK_OPTIONS);
+  const { values: parsed, positionals } = parse(args, CHECK_OPTIONS);
+  // `--no-cache` wins over `--cache`, as `--no-color` over `--color`.
+  const values = { ...parsed, cache: parsed['no-cache'] ? false : parsed.cache };
   if (values.help) {
     io.stdout.write(CHECK_HELP);
     return EXIT_OK;
@@ -291,89 +302,119 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const fixText = io.fixText ?? fixAllText;
   // A file belongs to the nearest folder below the root that holds its own .docplan.json (as nested ESLint
   // configs do), else to the root. Each folder has its configuration and its workspace: references and
   // validation commands are resolved inside it, never outside.
-  const folders = new Map<string, { config: DocPlanConfig; workspace: FolderWorkspace }>();
-  const folderOf = (path: string): { root: string; config: DocPlanConfig; workspace: FolderWorkspace } => {
-    let folderRoot = root;
-    if (values.config === undefined && values.root === undefined) {
-      for (let dir = dirname(path); dir !== root && rootRelative(root, dir) !== null; dir = dirname(dir)) {
-        if (existsSync(join(dir, CONFIG_FILE_NAME))) {
-          folderRoot = dir;
-          break;
-        }
-      }
+  const configs: DocPlanConfig[] = [config];
+  const folders = new Map<string, number>([[root, 0]]);
+  const folderOfDir = new Map<string, string>();
+  const nearestFolder = (dir: string): string => {
+    if (dir === root || rootRelative(root, dir) === null) return root;
+    let known = folderOfDir.get(dir);
+    if (known === undefined) {
+      known = existsSync(join(dir, CONFIG_FILE_NAME)) ? dir : nearestFolder(dirname(dir));
+      folderOfDir.set(dir, known);
     }
-    let folder = folders.get(folderRoot);
-    if (!folder) {
-      let folderConfig = config;
-      if (folderRoot !== root) {
-        const nested = readConfigFile(folderRoot);
-        const resolved = resolveConfig(nested, overrides);
-        reportConfigProblems(io, nested, resolved.problems.slice(0, nested.problems.length));
-        folderConfig = resolved.config;
-      }
-      folder = { config: folderConfig, workspace: new FolderWorkspace(folderRoot, { validate: 'stat', git: true }) };
-      folders.set(folderRoot, folder);
-    }
-    return { root: folderRoot, ...folder };
+    return known;
   };
+  const folderOf = (path: string): { root: string; config: number } => {
+    const folderRoot = values.config === undefined && values.root === undefined ? nearestFolder(dirname(path)) : root;
+    let index = folders.get(folderRoot);
+    if (index === undefined) {
+      const nested = readConfigFile(folderRoot);
+      const resolved = resolveConfig(nested, overrides);
+      reportConfigProblems(io, nested, resolved.problems.slice(0, nested.problems.length));
+      index = configs.push(resolved.config) - 1;
+      folders.set(folderRoot, index);
+    }
+    return { root: folderRoot, config: index };
+  };
+
+  const cache = values.cache === false || values.fix ? null : openCache(io, root, values['cache-location']);
+  const configHashes = configs.map((each) => hashText(JSON.stringify(each)));
+  const workspaceKey = (folderRoot: string) => cache?.folderKey(folderRoot) ?? '';
+
+  // Read every file (the cache keys on contents), answer from the cache what it can, check the rest.
+  const outcomes: (DocOutcome | null)[] = [];
+  const docHashes: string[] = [];
+  const toCheck: { at: number; item: BatchItem }[] = [];
+  for (const path of collected.files) {
+    const read = readDocument(path, maxFileSize);
+    if (!read.ok) {
+      io.stderr.write(`docplan: skipped ${displayPath(io, path)}: ${read.reason}\n`);
+      outcomes.push(null);
+      docHashes.push('');
+      continue;
+    }
+    const folder = folderOf(path);
+    while (configHashes.length < configs.length) configHashes.push(hashText(JSON.stringify(configs[configHashes.length])));
+    const docHash = hashText(`${rootRelative(folder.root, path)}\0${read.text}`);
+    docHashes.push(docHash);
+    const cached = cache?.lookup(path, docHash, configHashes[folder.config], () => workspaceKey(folder.root)) ?? null;
+    outcomes.push(cached);
+    if (!cached) toCheck.push({ at: outcomes.length - 1, item: { path, folderRoot: folder.root, config: folder.config, text: read.text } });
+  }
+  const threads = threadCount(toCheck.length, values.threads === undefined ? null : Math.max(1, parseCount('--threads', values.threads)));
+  const settings: BatchSettings = { configs, maxFileSize, fix: values.fix === true, git: true, record: cache !== null };
+  const checked = await checkParallel(
+    toCheck.map((each) => each.item),
+    settings,
+    threads,
+    io.fixText,
+  );
+  if (io.env.DOCPLAN_TIMING === '1') {
+    io.stderr.write(`docplan: timing: ${collected.files.length - toCheck.length} from the cache, ${toCheck.length} checked on ${threads} thread${threads === 1 ? '' : 's'}\n`);
+    for (const { item } of toCheck) io.stderr.write(`docplan: timing: checked ${displayPath(io, item.path)}\n`);
+  }
+  toCheck.forEach(({ at, item }, k) => {
+    const outcome = checked[k];
+    outcomes[at] = outcome;
+    const clean = outcome.internalError === null && outcome.ruleErrors.length === 0 && outcome.skipped === null;
+    if (cache && clean) cache.store(item.path, docHashes[at], configHashes[item.config], outcome.kind === null || outcome.disabled ? null : workspaceKey(item.folderRoot), outcome);
+  });
+  if (cache) {
+    const problem = cache.save();
+    if (problem !== null) io.stderr.write(`docplan: note: the cache could not be written (${problem}); the next run checks everything again\n`);
+  }
+
   const reports: FileReport[] = [];
   let internalError = false;
   let fixesApplied = 0;
   let filesFixed = 0;
-  for (const path of collected.files) {
+  collected.files.forEach((path, at) => {
+    const outcome = outcomes[at];
+    if (!outcome) return;
     const display = displayPath(io, path);
-    const read = readDocument(path, maxFileSize);
-    if (!read.ok) {
-      io.stderr.write(`docplan: skipped ${display}: ${read.reason}\n`);
-      continue;
+    if (outcome.skipped !== null) {
+      io.stderr.write(`docplan: skipped ${display}: ${outcome.skipped}\n`);
+      return;
     }
-    const rel = rootRelative(root, path);
-    const folder = folderOf(path);
-    const folderRel = rootRelative(folder.root, path);
-    const options: CheckOptions = { config: folder.config, path: folderRel, workspace: folderRel === null ? null : folder.workspace.view(path) };
-    let checked;
-    try {
-      checked = await checkTextPrepared(read.text, options);
-    } catch (error) {
-      io.stderr.write(`docplan: internal error while checking ${display}: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    if (outcome.internalError !== null) {
+      io.stderr.write(`docplan: internal error while checking ${display}: ${outcome.internalError}\n`);
       internalError = true;
-      continue;
+      return;
     }
-    const { model } = checked.built;
-    if (model.kind === null || model.disabled) continue;
-    for (const note of [...model.notes, ...checked.notes]) io.stderr.write(`docplan: note: ${display}: ${note}\n`);
-    for (const ruleError of checked.ruleErrors) {
+    if (outcome.kind === null || outcome.disabled) return;
+    for (const note of outcome.notes) io.stderr.write(`docplan: note: ${display}: ${note}\n`);
+    for (const ruleError of outcome.ruleErrors) {
       io.stderr.write(`docplan: internal error in rule ${ruleError} (while checking ${display})\n`);
       internalError = true;
     }
-    let findings = checked.findings;
-    if (values.fix && (io.fixText || fixAllGroups(findings).length > 0)) {
-      if (!read.validUtf8) {
-        io.stderr.write(`docplan: not fixed ${display}: the file is not valid UTF-8\n`);
-      } else {
-        const fixed = fixText(read.text, options);
-        if (fixed.text !== read.text) {
-          try {
-            writeFileSync(path, (read.bom ? '\ufeff' : '') + fixed.text);
-          } catch (error) {
-            io.stderr.write(`docplan: cannot write ${display}: ${describeError(error)}\n`);
-            internalError = true;
-            continue;
-          }
-          fixesApplied += fixed.applied;
-          filesFixed++;
-          findings = checkText(fixed.text, options).findings;
-        }
+    if (outcome.fixError !== null) {
+      io.stderr.write(`docplan: ${outcome.fixError.replace(/^(not fixed|cannot write)/, `$1 ${display}`)}\n`);
+      if (outcome.fixError.startsWith('cannot write')) {
+        internalError = true;
+        return;
       }
     }
+    if (outcome.fixesApplied > 0) {
+      fixesApplied += outcome.fixesApplied;
+      filesFixed++;
+    }
+    let findings = outcome.findings;
     if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
-    reports.push({ file: rel ?? path, display, kind: model.kind, findings });
-  }
+    reports.push({ file: rootRelative(root, path) ?? path, display, kind: outcome.kind, findings });
+  });
 
   const fixLine = values.fix ? `Fixed ${fixesApplied} problem${fixesApplied === 1 ? '' : 's'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}.` : null;
   const color = values['no-color'] ? false : values.color ? true : values.output === undefined && wantsColor(io);
@@ -411,6 +452,13 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** The cache of `--cache-location` or `<root>/node_modules/.cache/docplan`, saying so when an old one was discarded. */
+function openCache(io: CliIo, root: string, location: string | undefined): CheckCache {
+  const cache = CheckCache.open(location === undefined ? join(root, 'node_modules', '.cache', 'docplan') : resolve(io.cwd, location), VERSION);
+  if (cache.discarded !== null) io.stderr.write(`docplan: note: ignored the cache file ${displayPath(io, cache.file)} (${cache.discarded}); it will be rebuilt\n`);
+  return cache;
 }
 
 function wantsColor(io: CliIo): boolean {

@@ -63,6 +63,7 @@ export class TestIndex {
   readonly resolver: PathResolver;
   private readonly tests = new Map<string, FileTests | Skipped>();
   private readonly dirs = new Map<string, DirEntry>();
+  private readonly listings = new Map<string, Listing>();
   private readonly configs = new Map<string, { signature: string | null; value: unknown }>();
 
   constructor(root: string, options: TestIndexOptions = {}) {
@@ -141,7 +142,18 @@ export class TestIndex {
    * dependency/build directories, hidden directories and symlinked directories. `accept` filters files by
    * root-relative path.
    */
-  list(relDir: string, accept: (relPath: string) => boolean, recursive = true): Listing {
+  list(relDir: string, accept: (relPath: string) => boolean, recursive = true, memoKey?: string): Listing {
+    // With `memoKey` (naming what `accept` accepts), a listing is kept until the next `invalidate`, when
+    // the file cache trusts its entries the same way (the CLI's snapshot, the server's watched tree).
+    const memo = memoKey !== undefined && this.files.trustsEntries ? `${relDir}\0${recursive}\0${memoKey}` : null;
+    const known = memo === null ? undefined : this.listings.get(memo);
+    if (known) return { files: [...known.files], truncated: known.truncated };
+    const listing = this.listUncached(relDir, accept, recursive);
+    if (memo !== null) this.listings.set(memo, { files: [...listing.files], truncated: listing.truncated });
+    return listing;
+  }
+
+  private listUncached(relDir: string, accept: (relPath: string) => boolean, recursive: boolean): Listing {
     const files: string[] = [];
     const stack = [relDir];
     let truncated = false;
@@ -166,6 +178,9 @@ export class TestIndex {
   }
 
   private dir(relDir: string): DirEntry | null {
+    const known = this.dirs.get(relDir);
+    // A run over a snapshot (the CLI) or a watched tree trusts what it listed until told otherwise.
+    if (known && this.files.trustsEntries) return known;
     const absDir = this.abs(relDir);
     let mtimeMs: number;
     try {
@@ -219,6 +234,7 @@ export class TestIndex {
 
   /** Forgets one file or directory (absolute or root-relative), or everything. */
   invalidate(path?: string): void {
+    this.listings.clear();
     if (path === undefined) {
       this.tests.clear();
       this.dirs.clear();

@@ -15,6 +15,7 @@
  * trusts cached entries until `invalidate` is called (the server's file watcher), which is what keeps
  * warm checks cheap.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** Why a file was not read. */
@@ -37,6 +38,8 @@ export interface FileInfo {
   lineCount: number;
   /** False when the text is not kept because the file is larger than `maxTextBytes`. */
   textAvailable: boolean;
+  /** Content id: git's blob id of the bytes (same bytes, same id, whatever the file's times say). */
+  contentId: string;
 }
 
 /** The text of a file, split into lines (without line terminators; a trailing `\r` is removed). */
@@ -91,6 +94,11 @@ export class FileCache {
   private readonly maxScanBytes: number;
   private readonly maxCachedBytes: number;
   private readonly validate: 'stat' | 'events';
+  /**
+   * When set, every path asked about is added to it (the CLI's cache records which files a doc's findings
+   * depend on). Cached answers count too: what matters is what the check asked.
+   */
+  recorder: Set<string> | null = null;
 
   constructor(options: FileCacheOptions = {}) {
     this.maxTextBytes = options.maxTextBytes ?? 2 * 1024 * 1024;
@@ -153,12 +161,18 @@ export class FileCache {
     this.entries.delete(absPath);
   }
 
+  /** True when entries are trusted until `invalidate` (no stat per read): a run over a snapshot, or a watched tree. */
+  get trustsEntries(): boolean {
+    return this.validate === 'events';
+  }
+
   /** Bytes of text currently kept (approximately: UTF-16 code units). */
   get keptBytes(): number {
     return this.cachedBytes;
   }
 
   private entry(absPath: string): Entry {
+    this.recorder?.add(absPath);
     const cached = this.entries.get(absPath);
     if (cached && this.validate === 'events') return cached;
     let stats: Stats;
@@ -205,9 +219,10 @@ export class FileCache {
         if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) return skip('binary', `${absPath} is a binary file; skipped`);
         const text = decode(bytes);
         const lines = splitLines(text);
+        const contentId = blobHash(bytes.length).update(bytes).digest('hex');
         return {
           signature,
-          info: { ok: true, size: read, signature, lineCount: lines.length, textAvailable: true },
+          info: { ok: true, size: read, signature, lineCount: lines.length, textAvailable: true, contentId },
           text: { ok: true, signature, text, lines },
         };
       }
@@ -216,9 +231,11 @@ export class FileCache {
       let position = 0;
       let newlines = 0;
       let last = -1;
+      const hash = blobHash(fstats.size);
       for (;;) {
         const n = readSync(fd, buffer, 0, CHUNK, position);
         if (n === 0) break;
+        hash.update(buffer.subarray(0, n));
         if (position === 0 && buffer.subarray(0, Math.min(n, BINARY_PROBE_BYTES)).includes(0)) return skip('binary', `${absPath} is a binary file; skipped`);
         for (let at = buffer.indexOf(10, 0); at !== -1 && at < n; at = buffer.indexOf(10, at + 1)) newlines++;
         last = buffer[n - 1];
@@ -226,7 +243,9 @@ export class FileCache {
         if (position > this.maxScanBytes) return skip('too-large', `${absPath} grew past the ${formatBytes(this.maxScanBytes)} limit; skipped`);
       }
       const lineCount = position === 0 ? 0 : newlines + (last === 10 ? 0 : 1);
-      return { signature, info: { ok: true, size: position, signature, lineCount, textAvailable: false }, text: null };
+      // A file that grew while being read gets an id no blob has: it will not match anything cached.
+      const contentId = position === fstats.size ? hash.digest('hex') : `changed:${signature}`;
+      return { signature, info: { ok: true, size: position, signature, lineCount, textAvailable: false, contentId }, text: null };
     } catch (error) {
       return { signature, info: errorReason(absPath, error), text: null };
     } finally {
@@ -296,6 +315,16 @@ export class FileCache {
       entry.text = null;
     }
   }
+}
+
+/** A hash started as git starts a blob's id (`blob <size>\0`); feed it the bytes. */
+function blobHash(size: number): Hash {
+  return createHash('sha1').update(`blob ${size}\0`);
+}
+
+/** Git's blob id of `bytes`: the content id the CLI cache keys files by. */
+export function contentIdOf(bytes: Uint8Array): string {
+  return blobHash(bytes.length).update(bytes).digest('hex');
 }
 
 /** UTF-8 with a BOM removed; invalid sequences become U+FFFD. */

@@ -117,12 +117,14 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
   const gitignore = new GitignoreFilter(options.root);
   const seen = new Set<string>();
   const result: CollectedFiles = { files: [], missing: [], warnings: [] };
-  const add = (path: string) => {
-    let key = path;
-    try {
-      key = realpathSync(path);
-    } catch {
-      // Dangling links and the like: keep the path itself, the read reports the problem.
+  const add = (path: string, knownReal?: string) => {
+    let key = knownReal ?? path;
+    if (knownReal === undefined) {
+      try {
+        key = realpathSync(path);
+      } catch {
+        // Dangling links and the like: keep the path itself, the read reports the problem.
+      }
     }
     if (seen.has(key)) return;
     seen.add(key);
@@ -138,9 +140,18 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
     }
     if (stats?.isDirectory()) {
       const found: string[] = [];
-      walk(absolute, gitignore, found, result.warnings);
+      const links = new Set<string>();
+      walk(absolute, gitignore, found, result.warnings, links);
       found.sort();
-      found.forEach(add);
+      // The walk never follows directory symlinks: below the real path of the directory, a regular file's
+      // real path is known without asking the file system for each one.
+      let realDir: string | null = null;
+      try {
+        realDir = realpathSync(absolute);
+      } catch {
+        realDir = null;
+      }
+      for (const path of found) add(path, realDir === null || links.has(path) ? undefined : join(realDir, relative(absolute, path)));
     } else if (stats || lstatExists(absolute)) {
       add(absolute);
     } else if (isDynamicPattern(arg)) {
@@ -157,7 +168,7 @@ export function collectFiles(args: readonly string[], options: CollectOptions): 
         .filter((path) => !gitignore.ignores(path, false))
         .sort();
       if (matches.length === 0) result.warnings.push(`No files match the pattern "${arg}".`);
-      matches.forEach(add);
+      matches.forEach((path) => add(path));
     } else {
       result.missing.push(arg);
     }
@@ -175,7 +186,7 @@ function lstatExists(path: string): boolean {
 }
 
 /** Walks `dir` without following directory symlinks, collecting Markdown files. */
-function walk(dir: string, gitignore: GitignoreFilter, found: string[], warnings: string[]): void {
+function walk(dir: string, gitignore: GitignoreFilter, found: string[], warnings: string[], links: Set<string>): void {
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
@@ -194,7 +205,10 @@ function walk(dir: string, gitignore: GitignoreFilter, found: string[], warnings
       } else if (isMarkdownPath(entry.name)) {
         // Regular files, and symlinks (to files, or dangling: the read reports those). A symlink to a
         // directory named `*.md` is caught by the read as well; directory symlinks are never walked.
-        if ((entry.isFile() || entry.isSymbolicLink()) && !gitignore.ignores(path, false)) found.push(path);
+        if ((entry.isFile() || entry.isSymbolicLink()) && !gitignore.ignores(path, false)) {
+          found.push(path);
+          if (entry.isSymbolicLink()) links.add(path);
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { FileCache } from './fileCache';
 import { splitLines } from './fileCache';
+import { BlobReader, GIT_ENV, lastCommits, renamesToHead, SAFE_CONFIG } from './gitBatch';
 
 /** An answer git could not give, and why. */
 export interface Unknown {
@@ -45,17 +46,6 @@ export interface GitOptions {
   /** Do not ask git more than once per this many ms whether HEAD moved (default 2000). */
   headCheckMs?: number;
 }
-
-const GIT_ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  GIT_LITERAL_PATHSPECS: '1',
-  GIT_TERMINAL_PROMPT: '0',
-  GIT_OPTIONAL_LOCKS: '0',
-  GIT_PAGER: 'cat',
-  LC_ALL: 'C',
-};
-/** Config that keeps git from running repository-configured programs for our read-only questions. */
-const SAFE_CONFIG = ['-c', 'core.fsmonitor=false', '-c', 'core.pager=cat', '-c', 'diff.external=', '-c', 'core.quotepath=off'];
 
 /** Runs git in `cwd` and returns stdout, or why it failed. */
 export function runGit(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<{ ok: true; stdout: Buffer } | { ok: false; reason: string; missingGit: boolean }> {
@@ -434,18 +424,33 @@ export interface DocHistory {
 }
 
 interface OldFile {
+  /** Blob id of the old content (line splits and line maps are cached per blob). */
+  blobId: string | null;
   lines: string[] | null;
   reason: string | null;
 }
 
-/** Git answers for the docs of one workspace folder: `prepare` (async), then sync lookups. */
+/** One doc and the folder-relative files whose old versions its checks read. */
+export interface DocGitRequest {
+  docAbsPath: string;
+  relPaths: Iterable<string>;
+}
+
+/**
+ * Git answers for the docs of one workspace folder: `prepare` / `prepareMany` (async), then sync lookups.
+ * Git processes per run are bounded, not per doc: one `git log` for the last commits of all the docs
+ * prepared together, one `git diff-tree --stdin` and one `git diff` for their renames, and every blob
+ * through one long-lived `git cat-file --batch`. A doc with no files to map costs no git at all.
+ */
 export class GitHistory {
   private repo: GitRepo | Unknown | null = null;
   private opening: Promise<GitRepo | Unknown> | null = null;
   private head: string | null = null;
   private headCheckedAt = 0;
+  private blobs: BlobReader | null = null;
   private readonly docs = new Map<string, DocHistory | Unknown>();
   private readonly oldFiles = new Map<string, OldFile>();
+  private readonly blobLines = new Map<string, string[]>();
   private readonly maps = new Map<string, { signature: string; map: LineMap | Unknown }>();
   private readonly root: string;
 
@@ -458,49 +463,53 @@ export class GitHistory {
   }
 
   /** Fetches what `drift` and `renamedTo` need for `doc` and these folder-relative paths. Never rejects. */
-  async prepare(docAbsPath: string, relPaths: Iterable<string>): Promise<void> {
+  prepare(docAbsPath: string, relPaths: Iterable<string>): Promise<void> {
+    return this.prepareMany([{ docAbsPath, relPaths }]);
+  }
+
+  /** `prepare` for many docs at once, with a bounded number of git processes. Never rejects. */
+  async prepareMany(requests: Iterable<DocGitRequest>): Promise<void> {
     try {
+      const wanted = new Map<string, Set<string>>();
+      for (const request of requests) {
+        const rels = [...request.relPaths];
+        if (rels.length === 0) continue;
+        const doc = resolve(request.docAbsPath);
+        const set = wanted.get(doc) ?? new Set<string>();
+        rels.forEach((rel) => set.add(rel));
+        wanted.set(doc, set);
+      }
+      if (wanted.size === 0) return;
       const repo = await this.openRepo();
       if (isUnknown(repo)) return;
       await this.checkHead(repo);
-      const docKey = resolve(docAbsPath);
-      let history = this.docs.get(docKey);
-      if (!history) {
-        history = await this.loadDoc(repo, docKey);
-        this.docs.set(docKey, history);
-      }
-      if (isUnknown(history)) return;
-      const missing: string[] = [];
-      const topPaths = new Map<string, string>();
-      for (const rel of new Set(relPaths)) {
-        const key = `${history.commit}:${rel}`;
-        if (this.oldFiles.has(key)) continue;
-        const top = repo.relative(resolve(this.root, rel));
-        if (top === null) {
-          this.oldFiles.set(key, { lines: null, reason: `${rel} is outside the git repository` });
-          continue;
+      const newDocs = [...wanted.keys()].filter((doc) => !this.docs.has(doc));
+      if (newDocs.length > 0) await this.loadDocs(repo, newDocs);
+      const reads: Promise<void>[] = [];
+      for (const [doc, rels] of wanted) {
+        const history = this.docs.get(doc);
+        if (!history || isUnknown(history)) continue;
+        for (const rel of rels) {
+          const key = `${history.commit}:${rel}`;
+          if (this.oldFiles.has(key)) continue;
+          const top = repo.relative(resolve(this.root, rel));
+          if (top === null) {
+            this.oldFiles.set(key, { blobId: null, lines: null, reason: `${rel} is outside the git repository` });
+            continue;
+          }
+          this.oldFiles.set(key, { blobId: null, lines: null, reason: 'not read yet' });
+          reads.push(this.readOld(repo, key, history.commit, top, rel));
         }
-        topPaths.set(top, rel);
-        missing.push(top);
       }
-      if (missing.length === 0) return;
-      const blobs = await repo.showMany(history.commit, missing);
-      for (const [top, rel] of topPaths) {
-        const key = `${history.commit}:${rel}`;
-        if (isUnknown(blobs)) {
-          this.oldFiles.set(key, { lines: null, reason: blobs.reason });
-          continue;
-        }
-        const blob = blobs.get(top) ?? null;
-        const maxBytes = this.options.maxFileBytes ?? 2 * 1024 * 1024;
-        if (blob === null) this.oldFiles.set(key, { lines: null, reason: `${rel} did not exist when the doc was last committed` });
-        else if (blob.length > maxBytes) this.oldFiles.set(key, { lines: null, reason: `${rel} was too large to map` });
-        else if (blob.subarray(0, 8192).includes(0)) this.oldFiles.set(key, { lines: null, reason: `${rel} was a binary file` });
-        else this.oldFiles.set(key, { lines: splitLines(decodeUtf8(blob)), reason: null });
-      }
+      await Promise.all(reads);
     } catch {
       // Never let a git problem break a check: lookups answer unknown.
     }
+  }
+
+  /** Git processes started so far by this history's blob reader (one per run is the aim). */
+  get blobProcesses(): number {
+    return this.blobs?.started ?? 0;
   }
 
   /** What git knows about the doc; `undefined` before `prepare`. */
@@ -516,13 +525,14 @@ export class GitHistory {
   drift(docAbsPath: string, relPath: string, line: number, endLine: number | null = null): LineDrift | undefined {
     const history = this.history(docAbsPath);
     if (history === undefined || isUnknown(history)) return history;
-    const key = `${history.commit}:${relPath}`;
-    const old = this.oldFiles.get(key);
+    const old = this.oldFiles.get(`${history.commit}:${relPath}`);
     if (!old) return undefined;
     if (old.lines === null) return { kind: 'unknown', reason: old.reason ?? 'no old content' };
     const absPath = resolve(this.root, history.renames.get(relPath) ?? relPath);
     const current = this.files.text(absPath);
     if (!current.ok) return { kind: 'unknown', reason: current.message };
+    // The same old blob mapped to the same current file is one diff, whichever docs ask.
+    const key = `${old.blobId}\0${absPath}`;
     let entry = this.maps.get(key);
     if (!entry || entry.signature !== current.signature) {
       entry = { signature: current.signature, map: diffLines(old.lines, current.lines) };
@@ -544,13 +554,21 @@ export class GitHistory {
     if (docAbsPath === undefined) {
       this.docs.clear();
       this.oldFiles.clear();
+      this.blobLines.clear();
       this.maps.clear();
       this.repo = null;
       this.opening = null;
       this.head = null;
+      this.blobs?.close();
+      this.blobs = null;
       return;
     }
     this.docs.delete(resolve(docAbsPath));
+  }
+
+  /** Ends the long-lived `git cat-file` process (it also ends by itself when idle). */
+  close(): void {
+    this.blobs?.close();
   }
 
   private async openRepo(): Promise<GitRepo | Unknown> {
@@ -560,10 +578,15 @@ export class GitHistory {
     return this.repo;
   }
 
+  private blobReader(repo: GitRepo): BlobReader {
+    this.blobs ??= new BlobReader(this.options.git ?? 'git', repo.top, this.options.timeoutMs ?? 10_000);
+    return this.blobs;
+  }
+
   /** Drops doc histories when HEAD moved (a commit, checkout or reset), checking at most every `headCheckMs`. */
   private async checkHead(repo: GitRepo): Promise<void> {
     const now = Date.now();
-    if (now - this.headCheckedAt < (this.options.headCheckMs ?? 2000)) return;
+    if (this.head !== null && now - this.headCheckedAt < (this.options.headCheckMs ?? 2000)) return;
     this.headCheckedAt = now;
     const head = await repo.head();
     const value = isUnknown(head) ? '' : head;
@@ -574,23 +597,66 @@ export class GitHistory {
     this.head = value;
   }
 
-  private async loadDoc(repo: GitRepo, docAbsPath: string): Promise<DocHistory | Unknown> {
-    const docTop = repo.relative(docAbsPath);
-    if (docTop === null) return { kind: 'unknown', reason: 'the doc is outside the git repository' };
-    const commit = await repo.lastCommitOf(docTop);
-    if (commit === null) return { kind: 'unknown', reason: 'the doc has never been committed' };
-    if (isUnknown(commit)) return commit;
-    const [docBlob, renamesTop] = await Promise.all([repo.show(commit, docTop), repo.renamesSince(commit)]);
-    const renames = new Map<string, string>();
-    if (!isUnknown(renamesTop)) {
-      for (const [from, to] of renamesTop) {
-        const fromRel = this.folderRelative(repo, from);
-        const toRel = this.folderRelative(repo, to);
-        if (fromRel !== null && toRel !== null) renames.set(fromRel, toRel);
-      }
+  /** Last commit, text then and renames since, for many docs through a fixed number of git processes. */
+  private async loadDocs(repo: GitRepo, docAbsPaths: readonly string[]): Promise<void> {
+    const options = { timeoutMs: this.options.timeoutMs ?? 10_000, maxBuffer: this.options.maxBuffer ?? 64 * 1024 * 1024 };
+    const git = this.options.git ?? 'git';
+    const tops = new Map<string, string>();
+    for (const doc of docAbsPaths) {
+      const top = repo.relative(doc);
+      if (top === null) this.docs.set(doc, { kind: 'unknown', reason: 'the doc is outside the git repository' });
+      else tops.set(doc, top);
     }
-    const docText = docBlob === null || isUnknown(docBlob) ? null : decodeUtf8(docBlob);
-    return { commit, docText, renames };
+    if (tops.size === 0) return;
+    const commits = await lastCommits(git, repo.top, [...tops.values()], options);
+    if ('reason' in commits) {
+      for (const doc of tops.keys()) this.docs.set(doc, { kind: 'unknown', reason: commits.reason });
+      return;
+    }
+    const head = this.head ?? '';
+    const [toHead, sinceHead] = await Promise.all([
+      renamesToHead(git, repo.top, head, [...commits.values()], options),
+      head === '' ? Promise.resolve(new Map<string, string>()) : repo.renamesSince(head),
+    ]);
+    const reader = this.blobReader(repo);
+    await Promise.all(
+      [...tops].map(async ([doc, top]) => {
+        const commit = commits.get(top);
+        if (commit === undefined) {
+          this.docs.set(doc, { kind: 'unknown', reason: 'the doc has never been committed' });
+          return;
+        }
+        const renamesTop = composeRenames('reason' in toHead ? undefined : toHead.get(commit), isUnknown(sinceHead) ? new Map() : sinceHead);
+        const renames = new Map<string, string>();
+        for (const [from, to] of renamesTop) {
+          const fromRel = this.folderRelative(repo, from);
+          const toRel = this.folderRelative(repo, to);
+          if (fromRel !== null && toRel !== null) renames.set(fromRel, toRel);
+        }
+        const blob = await reader.read(`${commit}:${top}`);
+        const docText = blob === null || blob instanceof Error ? null : decodeUtf8(blob.bytes);
+        this.docs.set(doc, { commit, docText, renames });
+      }),
+    );
+  }
+
+  private async readOld(repo: GitRepo, key: string, commit: string, top: string, rel: string): Promise<void> {
+    const answer = await this.blobReader(repo).read(`${commit}:${top}`);
+    const maxBytes = this.options.maxFileBytes ?? 2 * 1024 * 1024;
+    let entry: OldFile;
+    if (answer instanceof Error) entry = { blobId: null, lines: null, reason: answer.message };
+    else if (answer === null) entry = { blobId: null, lines: null, reason: `${rel} did not exist when the doc was last committed` };
+    else if (answer.bytes.length > maxBytes) entry = { blobId: answer.id, lines: null, reason: `${rel} was too large to map` };
+    else if (answer.bytes.subarray(0, 8192).includes(0)) entry = { blobId: answer.id, lines: null, reason: `${rel} was a binary file` };
+    else {
+      let lines = this.blobLines.get(answer.id);
+      if (!lines) {
+        lines = splitLines(decodeUtf8(answer.bytes));
+        this.blobLines.set(answer.id, lines);
+      }
+      entry = { blobId: answer.id, lines, reason: null };
+    }
+    this.oldFiles.set(key, entry);
   }
 
   /** A top-relative path as a path relative to this folder's root, or null outside it. */
@@ -606,6 +672,18 @@ export class GitHistory {
     if (rel.startsWith('..') || resolve(realRoot, rel) !== abs) return null;
     return rel.split(sep).join('/');
   }
+}
+
+/** Renames commit -> HEAD followed by renames HEAD -> working tree, as renames commit -> working tree. */
+function composeRenames(toHead: Map<string, string> | undefined, sinceHead: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const destinations = new Set<string>();
+  for (const [from, to] of toHead ?? []) {
+    out.set(from, sinceHead.get(to) ?? to);
+    destinations.add(to);
+  }
+  for (const [from, to] of sinceHead) if (!destinations.has(from) && !out.has(from)) out.set(from, to);
+  return out;
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

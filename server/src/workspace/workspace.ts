@@ -79,18 +79,41 @@ export class FolderWorkspace {
    * of the doc and those files, and the test runtime. Never rejects.
    */
   async prepare(model: DocModel, docAbsPath: string): Promise<void> {
-    const view = this.view(docAbsPath);
+    await this.prepareMany([{ model, docAbsPath }]);
+  }
+
+  /**
+   * `prepare` for many documents at once: git is asked about all of them together (a bounded number of git
+   * processes, none for docs without line references or missing files). Never rejects.
+   */
+  async prepareMany(docs: readonly { model: DocModel; docAbsPath: string }[]): Promise<void> {
     const symbolFiles = new Set<string>();
-    const lineFiles = new Set<string>();
-    for (const reference of model.references) {
-      const resolved = this.resolveReference(reference, view.docRelPath);
-      if (resolved.kind !== 'inside') continue;
-      if (reference.symbol !== null) symbolFiles.add(resolved.absPath);
-      if (reference.line !== null) lineFiles.add(resolved.relPath);
+    const gitRequests: { docAbsPath: string; relPaths: string[] }[] = [];
+    for (const { model, docAbsPath } of docs) {
+      const view = this.view(docAbsPath);
+      const gitFiles = new Set<string>();
+      for (const reference of model.references) {
+        const resolved = this.resolveReference(reference, view.docRelPath);
+        if (resolved.kind !== 'inside') continue;
+        if (reference.symbol !== null) symbolFiles.add(resolved.absPath);
+        // Line references are mapped through history; a missing file may have been renamed since.
+        if (reference.line !== null || !this.index.exists(resolved.relPath)) gitFiles.add(resolved.relPath);
+      }
+      if (gitFiles.size > 0) gitRequests.push({ docAbsPath: view.docAbsPath, relPaths: [...gitFiles] });
     }
-    const pending: Promise<unknown>[] = [this.symbols.prepare(symbolFiles), this.tests.prepare()];
-    if (this.git) pending.push(this.git.prepare(view.docAbsPath, lineFiles));
+    const timed = <T>(name: string, promise: Promise<T>) => {
+      if (process.env.DOCPLAN_TIMING !== '1') return promise;
+      const started = performance.now();
+      return promise.finally(() => process.stderr.write(`docplan: timing:   ${name} ${(performance.now() - started).toFixed(0)} ms\n`));
+    };
+    const pending: Promise<unknown>[] = [timed('symbols', this.symbols.prepare(symbolFiles)), timed('tests', this.tests.prepare())];
+    if (this.git && gitRequests.length > 0) pending.push(timed(`git (${gitRequests.length} docs)`, this.git.prepareMany(gitRequests)));
     await Promise.allSettled(pending);
+  }
+
+  /** Ends the processes this workspace keeps (git's blob reader). */
+  dispose(): void {
+    this.git?.close();
   }
 
   /** Forgets what is cached about a file that was created, changed or deleted. */

@@ -95,7 +95,7 @@ function ref(relPath: string, cwd: string, test: DiscoveredTest): TestRef {
 /** Test files of a directory per `python_files`. */
 function testFilesUnder(index: TestIndex, dir: string, config: PytestConfig): { files: string[]; truncated: boolean } {
   const matchers = config.files.map((glob) => picomatch(glob, { basename: true }));
-  return index.list(dir, (path) => path.endsWith('.py') && matchers.some((m) => m(baseName(path))));
+  return index.list(dir, (path) => path.endsWith('.py') && matchers.some((m) => m(baseName(path))), true, `pytest:${config.files.join('\0')}`);
 }
 
 type Loaded = { status: 'ok'; tests: FileTests } | { status: 'unknown'; reason: string };
@@ -213,6 +213,8 @@ function checkPositional(
   if (kind === null) {
     if (!/\.py$|\/|^\.$/.test(id.path) && id.names.length === 0) return unknown(word, null, word.value, `${id.path} is not a file or directory pytest can find`);
     const name = id.names.at(-1);
+    // One listing of the workspace's test files, not one per suggestion.
+    const testFiles = testFilesUnder(index, '', config).files;
     return {
       status: 'file-missing',
       word,
@@ -220,7 +222,7 @@ function checkPositional(
       text: word.value,
       relPath: resolved.relPath,
       message: `${id.path} does not exist`,
-      suggestions: nearest(baseName(id.path), testFilesUnder(index, '', config).files.map(baseName)).map((b) => testFilesUnder(index, '', config).files.find((f) => baseName(f) === b)!),
+      suggestions: nearest(baseName(id.path), testFiles.map(baseName)).map((b) => testFiles.find((f) => baseName(f) === b)!),
       stub: name && id.path.endsWith('.py') ? { runner: 'pytest', relPath: resolved.relPath, create: true, name, suites: id.names.slice(0, -1) } : null,
     };
   }

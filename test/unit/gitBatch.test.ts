@@ -1,0 +1,81 @@
+/**
+ * Git as a batch: preparing the history of many docs at once starts a fixed number of git processes, not
+ * one or more per doc, and answers the same drift as preparing each doc on its own; a doc without files to
+ * map starts none.
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { generateTree, type GeneratedTree } from '../../bench/tree';
+import { FileCache } from '../../server/src/workspace/fileCache';
+import { GitHistory } from '../../server/src/workspace/git';
+
+const temp = mkdtempSync(join(tmpdir(), 'docplan-gitbatch-'));
+let tree: GeneratedTree;
+let git: string;
+const calls = join(temp, 'calls.log');
+
+before(() => {
+  tree = generateTree(join(temp, 'repo'), { docs: 120, code: 300, commits: 30 }, 3);
+  const real = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  git = join(temp, 'git');
+  writeFileSync(git, `#!/bin/sh\necho "$*" >> '${calls}'\nexec '${real}' "$@"\n`);
+  chmodSync(git, 0o755);
+});
+after(() => rmSync(temp, { recursive: true, force: true }));
+
+/** Each plan doc with the code files it references by line. */
+function requests(): { docAbsPath: string; relPaths: string[]; lines: [string, number][] }[] {
+  return tree.planDocs.map((docAbsPath) => {
+    const lines = [...readFileSync(docAbsPath, 'utf8').matchAll(/`((?:services|web|pkg)\/[^`:\s]+):(\d+)/g)].map((match): [string, number] => [match[1], Number(match[2])]);
+    return { docAbsPath, relPaths: [...new Set(lines.map(([path]) => path))], lines };
+  });
+}
+
+function gitCalls(): string[] {
+  try {
+    return readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('git history as a batch', () => {
+  it('prepares every doc with a bounded number of git processes and answers as doc-by-doc preparation does', async () => {
+    const docs = requests().filter((request) => request.relPaths.length > 0);
+    assert.ok(docs.length >= 20, `enough docs with line references (${docs.length})`);
+    rmSync(calls, { force: true });
+    const batch = new GitHistory(tree.root, new FileCache(), { git });
+    await batch.prepareMany(docs);
+    const used = gitCalls();
+    batch.close();
+    assert.ok(used.length <= 8, `at most 8 git processes for ${docs.length} docs, got ${used.length}:\n${used.join('\n')}`);
+    assert.equal(used.filter((call) => call.includes('cat-file')).length, 1, 'one cat-file process for every blob');
+
+    const single = new GitHistory(tree.root, new FileCache());
+    let moved = 0;
+    for (const doc of docs) {
+      await single.prepare(doc.docAbsPath, doc.relPaths);
+      for (const [path, line] of doc.lines) {
+        const expected = single.drift(doc.docAbsPath, path, line);
+        assert.deepEqual(batch.drift(doc.docAbsPath, path, line), expected, `${doc.docAbsPath} ${path}:${line}`);
+        if (expected && 'status' in expected && expected.status === 'moved') moved++;
+      }
+      assert.deepEqual(batch.history(doc.docAbsPath), single.history(doc.docAbsPath));
+    }
+    single.close();
+    assert.ok(moved > 0, 'the history moved some referenced lines');
+  });
+
+  it('starts no git process for docs without files to map', async () => {
+    rmSync(calls, { force: true });
+    const history = new GitHistory(tree.root, new FileCache(), { git });
+    await history.prepareMany(tree.docs.map((docAbsPath) => ({ docAbsPath, relPaths: [] })));
+    await history.prepare(tree.docs[0], []);
+    history.close();
+    assert.deepEqual(gitCalls(), []);
+  });
+});
