@@ -92,6 +92,7 @@ class ModelBuilder {
     const flatSections = flatten(sections).filter((section) => !insideStage(lines.offsetAt(section.heading.range.start)));
     return {
       text,
+      path: this.options.path ?? null,
       lineCount: lines.lineCount,
       kind: detection.kind,
       kindSource: detection.source,

@@ -262,6 +262,8 @@ export type ProfileSource = 'front-matter' | 'config' | 'content';
 export interface DocModel {
   /** Document text the model was built from. */
   text: string;
+  /** Workspace-relative path the model was built for (forward slashes), or null. */
+  path?: string | null;
   /** Number of lines (a trailing newline starts an empty last line, as in LSP). */
   lineCount: number;
   kind: DocKind | null;

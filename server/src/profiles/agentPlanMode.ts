@@ -1,5 +1,5 @@
 /** Plans written in an agent's plan mode: `# Plan: Title`, `## Context`, phases or numbered steps, `## Verification`. */
-import { hasHeading, pathIs, stagesLabelled } from './signals';
+import { hasSection, pathIs, stagesLabelled } from './signals';
 import type { Profile } from './types';
 
 const VERIFICATION = ['verification', 'verify', 'testing', 'validation', 'test plan', 'how to verify', 'verification plan'];
@@ -9,12 +9,12 @@ export const agentPlanMode: Profile = {
   title: 'agent plan-mode plan',
   description: 'Agent plan-mode plan: `# Plan: Title`, `## Context`, `## Phase N:` or numbered steps, `## Verification` at the end.',
   score(signals) {
-    const verification = hasHeading(signals, VERIFICATION);
+    const verification = hasSection(signals, VERIFICATION);
     const stages = stagesLabelled(signals, ['Phase', 'Step', '']);
     const titled = signals.title !== null && /^(?:implementation\s+)?plan\b\s*[:\-–—]/i.test(signals.title.trim());
     if (!titled && !(verification && stages > 0)) return 0;
     let score = titled ? 2 : 0;
-    if (hasHeading(signals, ['context', 'background', 'problem'])) score += 1;
+    if (hasSection(signals, ['context'])) score += 1;
     if (verification) score += 1;
     if (stages > 0) score += 1;
     if (pathIs(signals, /(?:^|\/)\.agents?\//)) score += 0.5;

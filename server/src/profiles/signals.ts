@@ -12,6 +12,11 @@ export function hasHeading(signals: ProfileSignals, words: readonly string[]): b
   return signals.headings.some((heading) => headingMatches(heading, words));
 }
 
+/** Whether a section outside stages (not a stage's part) is headed by any of `words` (decorations allowed). */
+export function hasSection(signals: ProfileSignals, words: readonly string[]): boolean {
+  return signals.flatSections.some((section) => !section.heading.pseudo && headingMatches(section.heading.text, words));
+}
+
 /** Whether the doc has a bold pseudo-heading naming any of `words`. */
 export function hasPseudoHeading(signals: ProfileSignals, words: readonly string[]): boolean {
   return signals.pseudoHeadings.some((heading) => words.includes(heading));

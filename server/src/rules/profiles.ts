@@ -1,0 +1,23 @@
+/**
+ * Rules and the profiles: a profile-dependent finding is reported only when every profile the doc might be
+ * (detection's candidates) would report it, and its message says which profile asked for it.
+ */
+import { candidateProfiles, profileLabel } from '../profiles/index';
+import type { Profile } from '../profiles/types';
+import type { DocModel } from '../model/types';
+
+/** Whether `test` holds for every candidate profile of the doc (false when it has none). */
+export function everyCandidate(model: DocModel, test: (profile: Profile) => boolean): boolean {
+  const candidates = candidateProfiles(model);
+  return candidates.length > 0 && candidates.every(test);
+}
+
+/** ` (required by the RFC profile)`: appended to structure findings so a reader knows why. */
+export function requiredBy(model: DocModel): string {
+  return ` (required by ${profileLabel(model)})`;
+}
+
+/** Whether the doc was read with profile `id` and detection was sure of it. */
+export function isProfile(model: DocModel, id: string): boolean {
+  return model.profile === id && model.profileCandidates.length <= 1;
+}
