@@ -372,7 +372,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
       }
     }
     if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
-    reports.push({ file: rel ?? path, display, kind: model.kind, findings });
+    reports.push({ file: rel ?? path, display, kind: model.kind, profile: model.profile, findings });
   }
 
   const fixLine = values.fix ? `Fixed ${fixesApplied} problem${fixesApplied === 1 ? '' : 's'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}.` : null;

@@ -35,7 +35,7 @@ export const missingSection: Rule = {
       if (!others.every((missing) => missing.some((other) => other.synonyms.some((word) => required.synonyms.includes(word))))) continue;
       const synonyms = required.synonyms.map((word) => `"${word}"`);
       context.report({
-        message: `${KIND_NAMES[kind]} has no ${required.title} section${requiredBy(model)}; accepted headings: ${synonyms.join(', ')}.`,
+        message: `${KIND_NAMES[kind]} has no ${required.title} section${requiredBy(model)} (accepted headings: ${synonyms.join(', ')}).`,
         range: docStartRange(model),
         fixes: fixFor(model, context, required),
       });

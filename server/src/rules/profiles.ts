@@ -12,8 +12,16 @@ export function everyCandidate(model: DocModel, test: (profile: Profile) => bool
   return candidates.length > 0 && candidates.every(test);
 }
 
-/** ` (required by the RFC profile)`: appended to structure findings so a reader knows why. */
+/** The seeds' own formats: the default house style, whose findings need no "required by" note. */
+const SEED_PROFILES: ReadonlySet<string> = new Set(['seed-design', 'seed-plan', 'seed-tracker']);
+
+/**
+ * ` (required by the RFC profile)`: appended to structure findings so a reader knows why a family asks for it;
+ * '' for the seeds' own formats (the default every message is written for).
+ */
 export function requiredBy(model: DocModel): string {
+  const candidates = candidateProfiles(model);
+  if (candidates.length === 0 || candidates.every((profile) => SEED_PROFILES.has(profile.id))) return '';
   return ` (required by ${profileLabel(model)})`;
 }
 
