@@ -18,7 +18,7 @@ export const changeProposal: Profile = {
   description: 'Change proposal (`openspec/changes/<id>/`): proposal.md (Why, What Changes, Impact), tasks.md (`## 1. …` of `- [ ] 1.1`), spec deltas (`## ADDED Requirements`, `### Requirement:`, `#### Scenario:`).',
   score(signals) {
     let score = 0;
-    if (pathIs(signals, /(?:^|\/)openspec\/(?:changes|specs)\//)) score += 4;
+    if (pathIs(signals, /(?:^|\/)openspec\/(?:changes|specs)\/.+\.md$/) && !/(?:^|\/)(?:readme|agents|project)\.md$/i.test(signals.path ?? '')) score += 6;
     if (hasHeading(signals, ['why']) && hasHeading(signals, ['what changes'])) score += 3 + (hasHeading(signals, ['impact']) ? 1 : 0);
     if (signals.headings.some((heading) => DELTA_HEADING.test(heading))) score += 3;
     if (signals.headings.some((heading) => heading.startsWith('requirement:'))) score += 1;

@@ -19,10 +19,13 @@ export const editorPlan: Profile = {
   title: 'editor plan file',
   description: 'Editor plan file (`.cursor/plans/*.plan.md`): front matter `name`, `overview`, `todos:` (id, content, status), a Markdown body.',
   score(signals) {
+    const data = signals.frontMatter?.data;
     let score = 0;
-    if (pathIs(signals, /(?:^|\/)\.cursor\/plans\/[^/]+\.md$/)) score += 4;
-    if (hasTodos(signals)) score += 4;
-    if (typeof signals.frontMatter?.data?.overview === 'string') score += 1;
+    if (pathIs(signals, /(?:^|\/)\.cursor\/plans\/(?:[^/]+\/)*[^/]+\.plan\.md$/)) score += 3;
+    if (Array.isArray(data?.todos)) score += 2;
+    if (hasTodos(signals)) score += 2;
+    if (typeof data?.overview === 'string') score += 1;
+    if (typeof data?.name === 'string') score += 0.5;
     return score;
   },
   kind: () => 'plan',

@@ -1,13 +1,24 @@
 /** The seeds' implementation plan: `## Stage N: Title` with Objective / Changes / Validation / Completion Criteria. */
 import { seedKindFromContent } from './seedShapes';
-import type { Profile } from './types';
+import type { Profile, ProfileSignals } from './types';
+
+/**
+ * A plan named as one (title or file name) with two or more labelled stages but without the seeds' parts:
+ * just enough to be read as a staged plan. Other families often fit as well, and then only what holds in
+ * all of them is reported.
+ */
+function looseStagedPlan(signals: ProfileSignals): number {
+  const named = /\bplan\b/i.test(signals.title ?? '') || /plan[^/]*\.md$/i.test(signals.path ?? '');
+  const staged = signals.stages.filter((stage) => ['Stage', 'Phase', 'Step', 'Milestone'].includes(stage.label)).length;
+  return named && staged >= 2 ? 3 : 0;
+}
 
 export const seedPlan: Profile = {
   id: 'seed-plan',
   title: 'plan',
   description: 'Plan in the seeds\' style: `## Stage N: Title` stages with Objective, Changes, Validation and Completion Criteria.',
   score(signals) {
-    if (seedKindFromContent(signals).kind !== 'plan') return 0;
+    if (seedKindFromContent(signals).kind !== 'plan') return looseStagedPlan(signals);
     const topWithParts = signals.stages.filter(
       (stage) => stage.parentNumber === null && (['objective', 'changes', 'validation'] as const).filter((part) => stage.parts[part]).length >= 2,
     ).length;

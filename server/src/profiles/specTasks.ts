@@ -2,10 +2,10 @@
  * Spec-driven task lists: `specs/NNN-feature/tasks.md` beside `spec.md` and `plan.md`, phases of
  * `- [ ] T012 [P] [US1] …` items with `**Checkpoint**:` and `**Independent Test**:` lines.
  */
-import { fileName, hasHeading, hasPseudoHeading, itemsMatching, pathIs, stagesLabelled } from './signals';
+import { fileName, headingCount, hasPseudoHeading, itemsMatching, pathIs, stagesLabelled } from './signals';
 import type { Profile } from './types';
 
-const FOLDER = /(?:^|\/)specs\/\d{3,}-[^/]+\/[^/]+\.md$/;
+const FOLDER = /(?:^|\/)specs\/(?:[^/]+\/)*\d{3,}-[^/]+\/(?:spec|plan|tasks|research|data-model|quickstart)\.md$/;
 
 /** Task ids: `T001`, `T012`. */
 export const TASK_ID = /^T\d{3,}\b/;
@@ -23,7 +23,8 @@ export const specTasks: Profile = {
     else if (ids > 0) score += 1;
     if (ids > 0 && stagesLabelled(signals, ['Phase']) > 0) score += 1;
     if (hasPseudoHeading(signals, ['checkpoint', 'independent test'])) score += 1;
-    if (inFolder && hasHeading(signals, ['user scenarios and testing', 'technical context', 'constitution check', 'functional requirements', 'success criteria'])) score += 1;
+    if (signals.headings.some((heading) => /^user story \d+\b/.test(heading))) score += 2;
+    score += headingCount(signals, ['user scenarios and testing', 'technical context', 'constitution check', 'functional requirements', 'project structure']);
     return score;
   },
   kind: (signals) => (itemsMatching(signals, TASK_ID) > 0 || fileName(signals) === 'tasks.md' ? 'plan' : 'design'),
