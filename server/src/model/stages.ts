@@ -38,8 +38,16 @@ export interface StageDraft {
 export function buildStages(context: BuildContext, sectionOf: (headingText: string) => SectionName | null): StageDraft[] {
   const candidates = stageCandidates(context, sectionOf);
   nestAndFill(context, candidates);
-  // A numbered heading is a work unit only when it holds parts or items, or groups stages that are.
-  const kept = candidates.filter((draft) => draft.stage.label !== '' || hasWork(draft.stage) || draft.stage.children.length > 0);
+  // A numbered heading is a work unit only when it holds parts or items, or groups stages that are. A labelled
+  // heading without work that repeats a stage holding work (`### Phase 1 (Setup)` in an execution-order
+  // summary, `#### Phase 1 Targets` in a metrics section) mentions that stage: it is not a second one.
+  const key = (stage: Stage) => `${stage.label} ${stage.numberParts.join('.')}`;
+  const worked = new Set(candidates.filter((draft) => draft.stage.label !== '' && hasWork(draft.stage)).map((draft) => key(draft.stage)));
+  const kept = candidates.filter((draft) => {
+    const { stage } = draft;
+    if (hasWork(stage) || stage.children.length > 0) return true;
+    return stage.label !== '' && !worked.has(key(stage));
+  });
   if (kept.length !== candidates.length) nestAndFill(context, kept);
   return kept;
 }

@@ -25,6 +25,8 @@ export const agentPlanMode: Profile = {
     if (stages > 0) score += 1;
     if (steps) score += 1;
     if (pathIs(signals, /(?:^|\/)\.(?:agents?|claude)\/(?:[^/]+\/)*[^/]+\.md$/)) score += 1;
+    // A plan named as one with two or more steps is at least a plan-mode plan (the seed plan profile may fit too).
+    if (titled > 0 && stagesLabelled(signals, ['Phase', 'Step', 'Stage', 'Milestone']) >= 2) score = Math.max(score, 3);
     return score;
   },
   kind: () => 'plan',

@@ -33,8 +33,8 @@ export const changeProposal: Profile = {
   requiredSections: (signals) =>
     isProposal(signals)
       ? [
-          { title: 'Why', synonyms: ['why', 'motivation', 'problem'] },
-          { title: 'What Changes', synonyms: ['what changes', 'changes', 'proposed changes'] },
+          { title: 'Why', synonyms: ['why', 'motivation', 'problem', 'background', 'summary'] },
+          { title: 'What Changes', synonyms: ['what changes', 'changes', 'proposed changes', 'scope', 'proposal', 'solution'] },
         ]
       : [],
   status: '`- [x] 1.1` task items.',

@@ -36,8 +36,6 @@ export const enhancementProposal: Profile = {
     { title: 'Motivation', synonyms: ['motivation'], section: 'background' },
     { title: 'Proposal', synonyms: ['proposal'], section: 'proposed-design' },
     { title: 'Design Details', synonyms: ['design details', 'detailed design'] },
-    { title: 'Drawbacks', synonyms: ['drawbacks'], section: 'trade-offs' },
-    { title: 'Alternatives', synonyms: ['alternatives', 'alternatives considered'] },
   ],
   status: '`status:` in kep.yaml; graduation stages (alpha, beta, GA) are not work stages.',
 };

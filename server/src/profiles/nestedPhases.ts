@@ -21,8 +21,9 @@ export const nestedPhases: Profile = {
   kind: () => 'plan',
   stageLabels: WORK_LABELS,
   requiredParts: ['objective', 'changes', 'validation'],
-  requiresGoals: true,
+  requiresGoals: false,
   requiresNonGoals: false,
-  requiredSections: () => 'config',
+  // Real nested-phase plans (roadmaps, fix plans) carry no Background or Affected Code sections.
+  requiredSections: () => [],
   status: '`✅ COMPLETE` on phase and stage headings, `[x]` checklists, a status table.',
 };

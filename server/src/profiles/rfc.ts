@@ -25,8 +25,7 @@ export const rfc: Profile = {
     { title: 'Motivation', synonyms: ['motivation'], section: 'background' },
     { title: 'Guide-level or Reference-level explanation', synonyms: ['guide-level explanation', 'reference-level explanation', 'detailed design', 'design'] },
     { title: 'Drawbacks', synonyms: ['drawbacks'], section: 'trade-offs' },
-    { title: 'Rationale and alternatives', synonyms: ['rationale and alternatives', 'alternatives'] },
-    { title: 'Unresolved questions', synonyms: ['unresolved questions', 'open questions'] },
+    { title: 'Rationale and alternatives', synonyms: ['rationale and alternatives', 'alternatives', 'alternatives considered'] },
   ],
   status: 'none (an RFC has no work stages).',
 };

@@ -1,4 +1,12 @@
+import type { Range } from '../model/types';
 import type { Rule } from './types';
+
+/** Whether a body holds nothing but whitespace and HTML comments (a disable comment is not content). */
+function isBlank(text: string, range: Range): boolean {
+  const body = text.split('\n').slice(range.start.line, range.end.line + 1);
+  if (body.length > 0) body[0] = body[0].slice(range.start.character);
+  return body.join('\n').replace(/<!--[^]*?-->/g, '').trim() === '';
+}
 import { isProfile } from './profiles';
 import { deltaSections } from './specDeltas';
 
@@ -11,7 +19,7 @@ export const emptyDeltaSection: Rule = {
   check(model, context) {
     if (!isProfile(model, 'change-proposal')) return;
     for (const delta of deltaSections(model)) {
-      if (!delta.section.empty || delta.section.children.length > 0) continue;
+      if (delta.section.children.length > 0 || !isBlank(model.text, delta.section.bodyRange)) continue;
       const heading = delta.section.heading;
       context.report({
         message: `${heading.text} is empty: add the requirements it changes, or remove the section.`,

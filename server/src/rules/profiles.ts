@@ -25,6 +25,14 @@ export function requiredBy(model: DocModel): string {
   return ` (required by ${profileLabel(model)})`;
 }
 
+/** The seeds' formats and plans nested in them: where the seeds' conventions (stage size, measurable goals) hold. */
+const HOUSE_STYLE: ReadonlySet<string> = new Set([...SEED_PROFILES, 'nested-phases']);
+
+/** Whether every candidate profile is one of the seeds' own formats. */
+export function isHouseStyle(model: DocModel): boolean {
+  return everyCandidate(model, (profile) => HOUSE_STYLE.has(profile.id));
+}
+
 /** Whether the doc was read with profile `id` and detection was sure of it. */
 export function isProfile(model: DocModel, id: string): boolean {
   return model.profile === id && model.profileCandidates.length <= 1;

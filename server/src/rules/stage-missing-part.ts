@@ -115,8 +115,13 @@ export const stageMissingPart: Rule = {
     // In a tracker, only the stages its status table tracks (recipe phases around them are not work stages) and
     // that are written as work stages (they have Changes or Validation; a section of notes is not).
     const tableLabels = model.kind === 'tracker' ? model.statusTables.map((table) => table.label) : null;
-    for (const stage of workUnits(model)) {
-      if (!PLAN_LABELS.has(stage.label)) continue;
+    const units = workUnits(model).filter((stage) => PLAN_LABELS.has(stage.label));
+    // A doc whose units mostly follow the format is held to it; in a loose one only units that started on
+    // the parts (have one of them) are.
+    const following = units.filter((stage) => required.filter((part) => hasPart(stage, part)).length >= 2).length;
+    const consistent = following * 2 >= units.length && following > 0;
+    for (const stage of units) {
+      if (!consistent && !required.some((part) => hasPart(stage, part))) continue;
       if (tableLabels && !(tableLabels.some((label) => label === null || label === stage.label) && (stage.parts.changes || stage.parts.validation))) continue;
       const missing = required.filter((part) => !hasPart(stage, part));
       if (missing.length === 0) continue;
