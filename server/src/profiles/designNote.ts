@@ -16,10 +16,12 @@ const DESIGN_TOPICS = [
   'implementation order', 'trade-offs', 'rationale', 'risks',
 ];
 
-/** A doc that calls itself a design: `x-design.md`, "Auth Flow Design", "Design: x", "… Design Document". */
-function isDesignNamed(signals: ProfileSignals): boolean {
+/** How strongly a doc calls itself a design: its file name (`x-design.md`) and its title ("Auth Flow Design"). */
+function designNaming(signals: ProfileSignals): number {
   const title = signals.title?.trim() ?? '';
-  return /(?:^|[-_])design\.md$/i.test(fileName(signals)) || /\bdesign(?:\s+doc(?:ument)?)?$|^design\s*[:\-–—]|\bdesign doc(?:ument)?\b/i.test(title);
+  const byName = /(?:^|[-_])design\.md$/i.test(fileName(signals)) ? 1 : 0;
+  const byTitle = /\bdesign(?:\s+doc(?:ument)?)?$|^design\s*[:\-–—]|\bdesign doc(?:ument)?\b/i.test(title) ? 1 : 0;
+  return byName + byTitle;
 }
 
 /** An ADR: a Decision heading (or an ADR folder) rather than a free-form design. */
@@ -42,7 +44,8 @@ export const designNote: Profile = {
       if (hasHeading(signals, ['status'])) score += 0.5;
     }
     if (pathIs(signals, /(?:^|\/)(?:adrs?|decisions)\/[^/]+\.md$/i) && score > 0) score += 1;
-    if (isDesignNamed(signals)) score = Math.max(score, 2 + Math.min(headingCount(signals, DESIGN_TOPICS), 3));
+    const named = designNaming(signals);
+    if (named > 0) score = Math.max(score, 1 + named + Math.min(headingCount(signals, DESIGN_TOPICS), 3));
     return score;
   },
   kind: () => 'design',

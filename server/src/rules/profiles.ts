@@ -25,6 +25,11 @@ export function requiredBy(model: DocModel): string {
   return ` (required by ${profileLabel(model)})`;
 }
 
+/** Whether every candidate profile is one of the seeds' three formats (design doc, plan, tracker). */
+export function isSeedFormat(model: DocModel): boolean {
+  return everyCandidate(model, (profile) => SEED_PROFILES.has(profile.id));
+}
+
 /** The seeds' formats and plans nested in them: where the seeds' conventions (stage size, measurable goals) hold. */
 const HOUSE_STYLE: ReadonlySet<string> = new Set([...SEED_PROFILES, 'nested-phases']);
 

@@ -3,7 +3,7 @@ import type { DocModel, Stage, StagePartName } from '../model/types';
 import type { Fix, Rule, RuleContext } from './types';
 import { allStages, stageName, workUnits } from './stages';
 import { candidateProfiles } from '../profiles/index';
-import { requiredBy } from './profiles';
+import { isSeedFormat, requiredBy } from './profiles';
 
 type RequiredPart = Extract<StagePartName, 'objective' | 'changes' | 'validation'>;
 
@@ -26,9 +26,28 @@ function requiredParts(model: DocModel): RequiredPart[] {
   return (['objective', 'changes', 'validation'] as const).filter((part) => candidates.every((profile) => profile.requiredParts.includes(part)));
 }
 
-/** Whether a stage has a part, counting a checklist directly under it as Changes and `Run:` lines as Validation. */
-function hasPart(stage: Stage, part: RequiredPart): boolean {
+/** Each stage's enclosing stage (a phase that groups it). */
+function parentsOf(model: DocModel): Map<Stage, Stage> {
+  const parents = new Map<Stage, Stage>();
+  const walk = (stages: Stage[], parent: Stage | null) => {
+    for (const stage of stages) {
+      if (parent) parents.set(stage, parent);
+      walk(stage.children, stage);
+    }
+  };
+  walk(model.stages, null);
+  return parents;
+}
+
+/**
+ * Whether a stage has a part, counting a checklist directly under it as Changes, `Run:` lines as Validation,
+ * and the Objective or Validation its group (the phase holding it) states for all its stages.
+ */
+function hasPart(stage: Stage, part: RequiredPart, parents?: Map<Stage, Stage>): boolean {
   if (stage.parts[part]) return true;
+  if (part !== 'changes' && parents) {
+    for (let parent = parents.get(stage); parent; parent = parents.get(parent)) if (parent.parts[part]) return true;
+  }
   if (part === 'changes') return stage.changes.length > 0;
   if (part === 'validation') return stage.commands.some((command) => command.runLine === true);
   return false;
@@ -116,14 +135,17 @@ export const stageMissingPart: Rule = {
     // that are written as work stages (they have Changes or Validation; a section of notes is not).
     const tableLabels = model.kind === 'tracker' ? model.statusTables.map((table) => table.label) : null;
     const units = workUnits(model).filter((stage) => PLAN_LABELS.has(stage.label));
+    const parents = parentsOf(model);
     // A doc whose units mostly follow the format is held to it; in a loose one only units that started on
     // the parts (have one of them) are.
-    const following = units.filter((stage) => required.filter((part) => hasPart(stage, part)).length >= 2).length;
+    const following = units.filter((stage) => required.filter((part) => hasPart(stage, part, parents)).length >= 2).length;
     const consistent = following * 2 >= units.length && following > 0;
+    // The seeds' own formats require every part; other families are held to the parts most of their units use.
+    const enforced = isSeedFormat(model) ? required : required.filter((part) => units.filter((stage) => hasPart(stage, part, parents)).length * 2 >= units.length);
     for (const stage of units) {
-      if (!consistent && !required.some((part) => hasPart(stage, part))) continue;
+      if (!consistent && !required.some((part) => hasPart(stage, part, parents))) continue;
       if (tableLabels && !(tableLabels.some((label) => label === null || label === stage.label) && (stage.parts.changes || stage.parts.validation))) continue;
-      const missing = required.filter((part) => !hasPart(stage, part));
+      const missing = enforced.filter((part) => !hasPart(stage, part, parents));
       if (missing.length === 0) continue;
       context.report({
         message: `${stageName(stage)} is missing ${listParts(missing)}: each stage says what it achieves, what it changes and how it is validated${requiredBy(model)}.`,

@@ -1,6 +1,7 @@
 import type { Rule } from './types';
 import { allStages, stageName } from './stages';
 import { normalizeHeading } from '../model/vocabulary';
+import { isHouseStyle } from './profiles';
 
 /** Validation headings whose content is prose by nature (a checkpoint, an independent test, criteria): no command expected. */
 const PROSE_VALIDATION = new Set(['checkpoint', 'independent test', 'success criteria', 'acceptance', 'acceptance criteria', 'acceptance tests']);
@@ -15,6 +16,8 @@ export const validationWithoutCommand: Rule = {
   defaultSeverity: 'warning',
   kinds: ['plan', 'design', 'tracker'],
   check(model, context) {
+    // Other families validate by manual checklists, Run: lines or prose tests; only the seeds' formats promise commands.
+    if (!isHouseStyle(model)) return;
     for (const stage of allStages(model)) {
       const part = stage.parts.validation;
       if (!part || stage.commands.length > 0 || PROSE_VALIDATION.has(normalizeHeading(part.heading.text))) continue;
