@@ -93,9 +93,14 @@ function runLineCommands(context: BuildContext, start: number, end: number): Com
   const { lines, facts, text } = context;
   const commands: Command[] = [];
   const items = within(facts.listItems, start, end);
+  // The step a run line belongs to: the list item holding it, else the checklist step just above it
+  // (`- [ ] **Step 2: Run the test**` followed by an unindented `Run:` line).
   const holder = (offset: number) => {
     let found: (typeof items)[number] | undefined;
     for (const item of items) if (item.start <= offset && offset < item.end && (!found || item.start >= found.start)) found = item;
+    if (!found) {
+      for (const item of items) if (item.end <= offset && item.checked !== null && item.depth === 0) found = item;
+    }
     return found ? context.listItem(found) : null;
   };
   for (const code of within(facts.inlineCode, start, end)) {

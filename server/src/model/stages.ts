@@ -22,6 +22,9 @@ import type { SectionName, Stage, StageMention, StagePart, StagePartName } from 
 
 const HEADING_MARKS = new RegExp(HEADING_MARK.source, 'gu');
 
+/** Part words that also title a numbered group of tasks (`## 1. Implementation`). */
+const GROUP_TITLES: ReadonlySet<string> = new Set(['implementation', 'tasks', 'steps', 'deliverables', 'work items', 'implementation steps']);
+
 /** A stage with the offsets its builder needs. */
 export interface StageDraft {
   stage: Stage;
@@ -32,6 +35,8 @@ export interface StageDraft {
   level: number;
   /** Index of its heading in the heading facts. */
   headingIndex: number;
+  /** A numbered heading whose title names a section (`## 3. Goals`). */
+  sectionNamed?: boolean;
 }
 
 /** Finds, nests and fills every stage of the document (before a profile narrows them to its labels). */
@@ -45,6 +50,7 @@ export function buildStages(context: BuildContext, sectionOf: (headingText: stri
   const worked = new Set(candidates.filter((draft) => draft.stage.label !== '' && hasWork(draft.stage)).map((draft) => key(draft.stage)));
   const kept = candidates.filter((draft) => {
     const { stage } = draft;
+    if (draft.sectionNamed) return hasWork(stage);
     if (hasWork(stage) || stage.children.length > 0) return true;
     return stage.label !== '' && !worked.has(key(stage));
   });
@@ -86,8 +92,8 @@ function stageCandidates(context: BuildContext, sectionOf: (headingText: string)
       if (!numbered) return;
       [, number, rest] = numbered;
       label = '';
-      // `## 3. Goals` is a numbered section, not a stage.
-      if (sectionOf(rest) !== null || stagePartName(rest) !== null) return;
+      // `#### 2. Validation` is a part of its stage; `## 1. Implementation` (a task group) is a stage.
+      if (stagePartName(rest) !== null && !GROUP_TITLES.has(normalizeHeading(rest))) return;
     }
     const headingSource = text.slice(fact.start, fact.end);
     const escaped = number.replace(/\./g, '\\.');
@@ -119,7 +125,9 @@ function stageCandidates(context: BuildContext, sectionOf: (headingText: string)
       state: 'not-started',
       mark: null,
     };
-    drafts.push({ stage, start: fact.start, end, ownEnd: end, level: fact.level, headingIndex: index });
+    // `## 3. Goals` is a numbered section: a stage only if it holds work itself (`## 1. Implementation` of tasks).
+    const sectionNamed = label === '' && sectionOf(rest) !== null;
+    drafts.push({ stage, start: fact.start, end, ownEnd: end, level: fact.level, headingIndex: index, sectionNamed });
   });
   return drafts;
 }
@@ -180,7 +188,7 @@ function fillParts(context: BuildContext, draft: StageDraft): void {
       }
     }
     partSpans.push({ start: fact.start, end });
-    const items = within(facts.listItems, fact.end, end);
+    const items = fact.pseudo ? firstList(context, fact.end, end) : within(facts.listItems, fact.end, end);
     const minDepth = items.reduce((min, item) => Math.min(min, item.depth), Infinity);
     const insideItem = (offset: number) => items.some((item) => item.start <= offset && offset < item.end);
     const part: StagePart = {
@@ -207,6 +215,28 @@ function fillParts(context: BuildContext, draft: StageDraft): void {
   stage.commands = stageCommands(context, stage, { start: draft.start, ownEnd: draft.ownEnd }, partSpans[partHeadings.findIndex((part) => part.name === 'validation')] ?? null);
   const dependencyPart = stage.parts.dependencies;
   stage.dependsOn = dependencyPart ? stageMentions(context, lines.offsetAt(dependencyPart.heading.range.end), lines.offsetAt(dependencyPart.range.end)) : [];
+}
+
+/**
+ * The items of the first list after a bold pseudo-heading (`**Files:**` then its list): a pseudo-heading has no
+ * level, so what follows the list (the task's steps) is not its content.
+ */
+function firstList(context: BuildContext, start: number, end: number): BuildContext['facts']['listItems'] {
+  const items = within(context.facts.listItems, start, end);
+  if (items.length === 0) return items;
+  const listStart = items[0].start;
+  let listEnd = items[0].end;
+  const blocks = [...within(context.facts.paragraphs, listStart, end), ...within(context.facts.codeBlocks, listStart, end), ...within(context.facts.tables, listStart, end)];
+  const result: typeof items = [];
+  for (const item of items) {
+    // Content between the list so far and this item, outside any item, ends the list.
+    if (item.start >= listEnd && blocks.some((block) => block.start >= listEnd && block.start < item.start && !items.some((other) => other.start <= block.start && block.start < other.end))) break;
+    // A plain list turning into a checklist (`- Test: x` then `- [ ] **Step 1**`) is two lists to a reader.
+    if (item.depth === items[0].depth && (item.checked === null) !== (items[0].checked === null)) break;
+    result.push(item);
+    listEnd = Math.max(listEnd, item.end);
+  }
+  return result;
 }
 
 /** `Stage N` mentions between two offsets, outside of nothing: diagrams in code blocks count too. */
