@@ -27,7 +27,7 @@ export const requirementReferenceUnknown: Rule = {
         if (!entry) {
           context.report({ message: `Requirement ${requirement} (named as ${id}) is not in requirements.md.`, range: item.range });
         } else if (criterion !== undefined && entry.criteria > 0 && Number(criterion) > entry.criteria) {
-          context.report({ message: `Requirement ${requirement} has ${entry.criteria} acceptance criteria in requirements.md; ${id} names none of them.`, range: item.range });
+          context.report({ message: `Requirement ${requirement} has ${entry.criteria === 1 ? '1 acceptance criterion' : `${entry.criteria} acceptance criteria`} in requirements.md; ${id} names none of them.`, range: item.range });
         }
       }
     }

@@ -53,7 +53,7 @@ export const todoStatusMismatch: Rule = {
       if (open.length === 0) continue;
       const name = typeof todo.content === 'string' ? todo.content : String(todo.id);
       context.report({
-        message: `Todo "${name}" is marked completed, but ${open.length} of its checklist items in the body are open (first on line ${open[0].range.start.line + 1}).`,
+        message: `Todo "${name}" is marked completed, but ${open.length === 1 ? '1 of its checklist items in the body is' : `${open.length} of its checklist items in the body are`} open (first on line ${open[0].range.start.line + 1}).`,
         range: todoRange(model, todo),
       });
     }
