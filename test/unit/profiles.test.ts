@@ -204,3 +204,11 @@ describe('Run: and Expected: lines', () => {
     assert.equal(info.profileTitle, 'agent task plan');
   });
 });
+
+describe('stage status as real docs write it', () => {
+  it('"PARTIALLY COMPLETE" in a heading is in progress, not done', () => {
+    const model = buildModel('# Plan: x\n\n## Stage 1: Import ✅ PARTIALLY COMPLETE\n\n### Changes\n\n- [x] a\n- [ ] b\n').model;
+    assert.equal(model.stages[0].headingMark?.mark, 'in-progress');
+    assert.equal(model.stages[0].title, 'Import');
+  });
+});

@@ -99,7 +99,8 @@ function stageCandidates(context: BuildContext, sectionOf: (headingText: string)
     const escaped = number.replace(/\./g, '\\.');
     const labelAt = headingSource.search(new RegExp(label === '' ? `${escaped}(?![\\d])` : `${label}\\s+${escaped}\\b`, 'i'));
     const numberStart = labelAt < 0 ? fact.textStart : fact.start + labelAt + headingSource.slice(labelAt).indexOf(number);
-    const markMatch = HEADING_MARK.exec(headingSource);
+    // `✅ PARTIALLY COMPLETE` says partial, whatever sign precedes it.
+    const markMatch = /(\bPARTIALLY COMPLETED?\b|\bPARTIAL\b)/u.exec(headingSource) ?? HEADING_MARK.exec(headingSource);
     const end = context.regionEnd(index);
     // Every marker goes (`✅ COMPLETE` is two), not only the first one HEADING_MARK finds.
     const title = rest.replace(HEADING_MARKS, '').replace(/[\s:–—-]+$/u, '').trim();

@@ -68,7 +68,7 @@ export function normalizeHeading(text: string): string {
   return text
     .replace(/✅|✓|✔|☑️?/gu, ' ')
     .replace(/\((?:done|complete|completed|in progress|wip|pending)\)/gi, ' ')
-    .replace(/\b(?:COMPLETE|COMPLETED|DONE)\b/g, ' ')
+    .replace(/\b(?:PARTIALLY COMPLETED?|PARTIAL|COMPLETE|COMPLETED|DONE)\b/g, ' ')
     .replace(/&/g, ' and ')
     .replace(/^\s*(?:\d+(?:\.\d+)*[.)]?|[ivx]+\.)\s+/i, '')
     .replace(/[:.\s]+$/u, '')
@@ -171,12 +171,12 @@ export function statusMark(text: string): Exclude<StageMark, null> | null {
  * A heading's status marker: `✅`, `✓`, `COMPLETE`, `DONE`, `(done)`, `(in progress)`, `(pending)`. The bare
  * words only count in capitals: "Stage 2: Get it done" is a title, not a status.
  */
-export const HEADING_MARK = /(✅|✓|✔|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\))/u;
+export const HEADING_MARK = /(✅|✓|✔|\bPARTIALLY COMPLETED?\b|\bPARTIAL\b|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\))/u;
 
 /** Interprets a heading marker found by `HEADING_MARK`. */
 export function headingMarkKind(marker: string): Exclude<StageMark, null> {
   const lower = marker.toLowerCase();
-  if (lower.includes('progress') || lower.includes('wip')) return 'in-progress';
+  if (lower.includes('progress') || lower.includes('wip') || lower.includes('partial')) return 'in-progress';
   if (lower.includes('pending') || lower.includes('not started')) return 'pending';
   return 'done';
 }

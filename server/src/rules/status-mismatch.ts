@@ -9,7 +9,7 @@ type Mark = Exclude<StageMark, null>;
 const MARK_WORDS: Record<Mark, string> = { done: 'done', 'in-progress': 'in progress', pending: 'pending' };
 
 /** Status markers as they appear in headings (see `HEADING_MARK`), found all along a heading line. */
-const MARK_TOKENS = /✅|✓|✔|☑️?|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\)/gu;
+const MARK_TOKENS = /✅|✓|✔|☑️?|\bPARTIALLY COMPLETED?\b|\bPARTIAL\b|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\)/gu;
 
 /** The run of status markers around a heading's mark (`✅ COMPLETE`), as offsets within its line. */
 function markerRun(lineText: string, markStart: number): { start: number; end: number } {
