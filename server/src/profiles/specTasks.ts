@@ -7,8 +7,8 @@ import type { Profile } from './types';
 
 const FOLDER = /(?:^|\/)specs\/(?:[^/]+\/)*\d{3,}-[^/]+\/(?:spec|plan|tasks|research|data-model|quickstart)\.md$/;
 
-/** Task ids: `T001`, `T012`. */
-export const TASK_ID = /^T\d{3,}\b/;
+/** Task ids: `T001`, `T012` (not `T005-TEST`, a test task named after its task). */
+export const TASK_ID = /^T\d{3,}(?![\w-])/;
 
 export const specTasks: Profile = {
   id: 'spec-tasks',
