@@ -105,8 +105,10 @@ class KindStatusBar implements vscode.Disposable {
         this.item.hide();
         return;
       }
-      this.item.text = `$(checklist) DocPlan: ${info.kind}`;
+      // The profile (document family) says more than the kind: "RFC", "agent task plan".
+      this.item.text = `$(checklist) DocPlan: ${info.profileTitle ?? info.kind}`;
       this.item.tooltip = `${info.title ?? path.basename(document.fileName)} is a DocPlan ${info.kind}` +
+        (info.profile ? `, read with the ${info.profileTitle ?? info.profile} profile (${info.profile})` : '') +
         (info.stageCount > 0 ? ` with ${info.stageCount} stage${info.stageCount === 1 ? '' : 's'}` : '') +
         ` (detected from ${info.kindSource}). Click for the DocPlan log.`;
       this.item.show();

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeResult, runCommand, type CommandRunResult } from '../../server/src/run/runner';
+import { judgedResult } from '../../server/src/run/expectation';
 import { allStages, findStage, findTarget, logFileName, stageOwnTargets, type RunTarget } from '../../server/src/run/targets';
 import type { StageNode } from '../../server/src/protocol';
 import { isFailure, type ResultStore } from './results';
@@ -158,7 +159,7 @@ export class RunManager implements vscode.Disposable {
     observer?.started(target);
     const startedAt = Date.now();
     try {
-      const result = await runCommand({
+      const raw = await runCommand({
         command: target.text,
         cwd,
         timeoutMs,
@@ -170,9 +171,12 @@ export class RunManager implements vscode.Disposable {
           observer?.output(target, text);
         },
       });
-      if (result.output && !result.output.endsWith('\n')) this.output.appendLine('');
+      if (raw.output && !raw.output.endsWith('\n')) this.output.appendLine('');
+      // A test-first step (`Expected: FAIL`) passes when its command fails: judge before storing or showing.
+      const result = judgedResult(raw, target.expectedOutcome);
       const icon = result.outcome === 'passed' ? '✔' : result.outcome === 'cancelled' ? '■' : '✘';
-      this.output.appendLine(`${icon} ${describeResult(result)}${result.outputFile ? `  (log: ${result.outputFile})` : ''}`);
+      const note = result === raw ? '' : ` — ${result.error}`;
+      this.output.appendLine(`${icon} ${describeResult(raw)}${note}${result.outputFile ? `  (log: ${result.outputFile})` : ''}`);
       return result;
     } finally {
       this.results.setRunning(uri, target.key, false);

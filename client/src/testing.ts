@@ -59,7 +59,8 @@ export class ValidationTests implements vscode.Disposable {
 
   private stageItem(uri: vscode.Uri, stage: StageNode): vscode.TestItem {
     const id = stageItemId(uri.toString(), stage.number);
-    const item = this.controller.createTestItem(id, `${stage.label} ${stage.number}${stage.title ? `: ${stage.title}` : ''}`, uri);
+    const label = stage.label ? `${stage.label} ${stage.number}${stage.title ? `: ${stage.title}` : ''}` : `${stage.number}. ${stage.title}`;
+    const item = this.controller.createTestItem(id, label, uri);
     item.range = range(stage.headingRange);
     const own = stageOwnTargets(stage);
     const commands = stage.commands.map((command, index) => {

@@ -168,7 +168,8 @@ export class StageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const { stage } = node;
         const status = stageStatus(uri, stage, this.results);
         const hasChildren = stage.changes.length + stage.commands.length + stage.children.length > 0;
-        const label = `${stage.label} ${stage.number}${stage.title ? `: ${stage.title}` : ''}`;
+        // A numbered heading without a label (`## 1. Implementation`) shows as `1. Implementation`.
+        const label = stage.label ? `${stage.label} ${stage.number}${stage.title ? `: ${stage.title}` : ''}` : `${stage.number}. ${stage.title}`;
         const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `stage:${uri}#${stage.number}:${stage.headingRange.start.line}`;
         item.iconPath = STATUS_ICON[status];

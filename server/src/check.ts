@@ -30,6 +30,7 @@ export function buildDocument(text: string, options: CheckOptions): BuiltDocumen
     path: options.path,
     include: options.config.include,
     exclude: options.config.exclude,
+    profiles: options.config.profiles,
     sectionSynonyms: options.config.sectionSynonyms,
     previous: options.previous,
   });

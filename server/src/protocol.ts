@@ -53,6 +53,10 @@ export interface DocumentInfo {
   /** null: ordinary Markdown (not a DocPlan doc), or not checked (see `skipped`). */
   kind: DocumentKind | null;
   kindSource: DocumentKindSource | null;
+  /** Id of the document family profile DocPlan read the doc with (`rfc`, `agent-task-plan`), or null. */
+  profile?: string | null;
+  /** Human name of that profile ("RFC"), for the status bar. */
+  profileTitle?: string | null;
   /** Number of top-level stages (phases); nested steps are not counted. */
   stageCount: number;
   /** Text of the document's title heading, or null. */
@@ -84,8 +88,10 @@ export interface StageCommandNode {
   range: Range;
   /** An inline code span in a list item, or a line of a fenced shell block. */
   source: 'inline-code' | 'fence';
-  /** `# Expected: ...` annotation following a fenced command, or null. */
+  /** `# Expected: ...` annotation following a fenced command, or an `Expected: FAIL` step line, or null. */
   expected: string | null;
+  /** The outcome the doc expects: a run that ends this way passes (`fail` for a test-first step). Null: success. */
+  expectedOutcome?: 'pass' | 'fail' | null;
   /** `true`/`false` when the command sits in a checklist item, else null. */
   checked: boolean | null;
 }
@@ -105,6 +111,8 @@ export interface StageNode {
   headingRange: Range;
   /** The Validation part, when the stage has one (where a CodeLens goes). */
   validationRange: Range | null;
+  /** False for a heading that only groups other stages (a phase holding stages); absent means true. */
+  workUnit?: boolean;
   changes: StageChangeNode[];
   commands: StageCommandNode[];
   /** Nested steps. */
@@ -116,6 +124,8 @@ export interface StagesResult {
   uri: string;
   version: number;
   kind: DocumentKind | null;
+  /** Id of the profile the doc was read with, or null. */
+  profile?: string | null;
   stages: StageNode[];
 }
 

@@ -150,7 +150,7 @@ describe('editor features', () => {
     const uri = workspace.fileUri('docs/info.md');
     await client.openDocument(uri, PLAN);
     const info = await client.request<DocumentInfo | null>('docplan/documentInfo', { uri });
-    assert.deepEqual(info, { uri, version: 1, kind: 'plan', kindSource: 'content', stageCount: 2, title: 'Plan: Faster widgets', skipped: null });
+    assert.deepEqual(info, { uri, version: 1, kind: 'plan', kindSource: 'content', profile: 'seed-plan', profileTitle: 'plan', stageCount: 2, title: 'Plan: Faster widgets', skipped: null });
 
     const readme = workspace.fileUri('README.md');
     await client.openDocument(readme, '# Notes\n\nJust notes.\n');

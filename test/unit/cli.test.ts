@@ -484,7 +484,7 @@ describe('docplan stages', () => {
     assert.match(run.stdout, /\$ npm run lint/);
     const readme = await cli(['stages', 'README.md', '--json'], root);
     assert.equal(readme.code, 0);
-    assert.deepEqual(JSON.parse(readme.stdout), { version: 1, file: 'README.md', kind: null, title: 'Widgets', stages: [] });
+    assert.deepEqual(JSON.parse(readme.stdout), { version: 1, file: 'README.md', kind: null, profile: null, title: 'Widgets', stages: [] });
   });
 });
 

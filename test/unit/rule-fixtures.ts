@@ -27,9 +27,12 @@ export interface RuleFixture {
 export function ruleFixtures(): RuleFixture[] {
   const fixtures: RuleFixture[] = [];
   for (const ruleId of readdirSync(RULE_FIXTURES).sort()) {
+    // In a workspace folder, other Markdown files are the fixtures' siblings (requirements.md beside tasks).
+    const isWorkspace = existsSync(new URL(`${ruleId}/.workspace`, RULE_FIXTURES));
     for (const name of readdirSync(new URL(`${ruleId}/`, RULE_FIXTURES)).sort()) {
       if (!name.endsWith('.md')) continue;
       const kind = name.startsWith('fires') ? 'fires' : name === 'silent.md' ? 'silent' : name === 'ordinary.md' ? 'ordinary' : null;
+      if (kind === null && isWorkspace && !name.startsWith('fires') && !name.startsWith('silent')) continue;
       if (kind === null) throw new Error(`unexpected fixture name ${ruleId}/${name}`);
       fixtures.push({ ruleId, name, kind, text: readFileSync(new URL(`${ruleId}/${name}`, RULE_FIXTURES), 'utf8') });
     }

@@ -103,6 +103,15 @@ describe('rule severities and defaults', () => {
       'reference-unreadable': 'info',
       'test-file-missing': 'warning',
       'test-not-found': 'warning',
+      'requirement-reference-unknown': 'warning',
+      'requirement-not-covered': 'info',
+      'scenario-missing': 'warning',
+      'requirement-without-shall': 'warning',
+      'empty-delta-section': 'warning',
+      'duplicate-requirement': 'error',
+      'duplicate-task-id': 'warning',
+      'unknown-task-dependency': 'warning',
+      'todo-status-mismatch': 'warning',
     };
     for (const rule of ALL_RULES) assert.equal(rule.defaultSeverity, defaults[rule.id], rule.id);
     const goals = findingsOf(check(fixtureText('goal-not-measurable', 'fires.md')).findings, 'goal-not-measurable');

@@ -44,6 +44,8 @@ export interface DocOutcome {
   /** True when the pre-scan decided the file cannot be a DocPlan doc (no model was built). */
   prescanSkipped: boolean;
   kind: DocKind | null;
+  /** The profile detection chose (or a pin named), or null. */
+  profile: string | null;
   disabled: boolean;
   notes: string[];
   ruleErrors: string[];
@@ -81,7 +83,7 @@ export class FolderWorkspaces {
 }
 
 function emptyOutcome(): DocOutcome {
-  return { skipped: null, prescanSkipped: false, kind: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [] };
+  return { skipped: null, prescanSkipped: false, kind: null, profile: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [] };
 }
 
 /** Checks `items` (in order) and returns one outcome per item. Never rejects. */
@@ -116,6 +118,7 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
       try {
         const document = buildDocument(text, options);
         outcome.kind = document.model.kind;
+        outcome.profile = document.model.profile;
         outcome.disabled = document.model.disabled;
         if (document.model.kind !== null && !document.model.disabled) built[index] = { text, bom, validUtf8, options, built: document };
         outcome.notes.push(...document.model.notes);

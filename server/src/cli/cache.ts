@@ -23,7 +23,7 @@ import type { DocOutcome } from './batch';
 /** Cache file name inside the cache location. */
 export const CACHE_FILE = 'check-cache.json';
 const FORMAT = 'docplan-check-cache';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** A file a doc's check read: where, its stat when last seen, and its content id (null: missing or unreadable). */
 type Dependency = [path: string, stat: string, contentId: string | null];
@@ -188,7 +188,7 @@ function isEntry(value: unknown): value is Entry {
 function isOutcome(value: unknown): value is DocOutcome {
   if (!value || typeof value !== 'object') return false;
   const outcome = value as Partial<DocOutcome>;
-  return Array.isArray(outcome.findings) && Array.isArray(outcome.notes) && Array.isArray(outcome.ruleErrors) && (outcome.kind === null || typeof outcome.kind === 'string') && typeof outcome.disabled === 'boolean';
+  return Array.isArray(outcome.findings) && Array.isArray(outcome.notes) && Array.isArray(outcome.ruleErrors) && (outcome.kind === null || typeof outcome.kind === 'string') && (outcome.profile === null || typeof outcome.profile === 'string') && typeof outcome.disabled === 'boolean';
 }
 
 /** A folder's file listing, with the directory stamps that say whether it can still be trusted. */

@@ -16,6 +16,8 @@ export interface FileReport {
   /** Path for the text format: relative to the current directory. */
   display: string;
   kind: DocKind;
+  /** The profile (document family) the doc was read with. */
+  profile?: string | null;
   findings: Finding[];
 }
 
@@ -123,6 +125,8 @@ export function formatText(reports: readonly FileReport[], options: { color: boo
 export interface JsonReport {
   file: string;
   kind: DocKind;
+  /** The profile (document family) DocPlan read the doc with: `rfc`, `agent-task-plan`, ... */
+  profile: string | null;
   diagnostics: { code: string; severity: ActiveSeverity; message: string; range: Range }[];
 }
 
@@ -131,6 +135,7 @@ export function formatJson(reports: readonly FileReport[]): string {
   const entries: JsonReport[] = reports.map((report) => ({
     file: report.file,
     kind: report.kind,
+    profile: report.profile ?? null,
     diagnostics: report.findings.map((finding) => ({ code: finding.ruleId, severity: finding.severity, message: finding.message, range: finding.range })),
   }));
   return JSON.stringify(entries, null, 2) + '\n';

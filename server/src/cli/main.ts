@@ -413,7 +413,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     }
     let findings = outcome.findings;
     if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
-    reports.push({ file: rootRelative(root, path) ?? path, display, kind: outcome.kind, findings });
+    reports.push({ file: rootRelative(root, path) ?? path, display, kind: outcome.kind, profile: outcome.profile, findings });
   });
 
   const fixLine = values.fix ? `Fixed ${fixesApplied} problem${fixesApplied === 1 ? '' : 's'} in ${filesFixed} file${filesFixed === 1 ? '' : 's'}.` : null;

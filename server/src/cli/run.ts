@@ -13,6 +13,7 @@ import { checkText } from '../check';
 import { resolveConfig, readConfigFile } from '../config/load';
 import type { Stage } from '../model/types';
 import { describeResult, formatDuration, runCommand, runRecord, type CommandRunResult, type RunRecord } from '../run/runner';
+import { expectationNote, meetsExpectation } from '../run/expectation';
 import { documentTargets, findStage, logFileName, stageTargets, type RunTarget } from '../run/targets';
 import { DEFAULT_MAX_FILE_SIZE, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { parseSize, UsageError, type CliIo } from './main';
@@ -32,6 +33,8 @@ Options:
       --root <dir>       Working directory and workspace root (default: found from the doc's folder)
   -h, --help             Show this help
 
+A step that expects its command to fail (\`Expected: FAIL\`, a test written before its code) passes when it fails.
+
 Exit status: 0 every command passed, 1 a command failed (or nothing to run), 2 usage or internal error.
 `;
 
@@ -49,6 +52,10 @@ const RUN_OPTIONS = {
 /** One entry of `--json` output. */
 export interface RunJsonEntry extends RunRecord {
   stage: string;
+  /** What the doc expects of the command (`fail` for a test-first step), or null (success). */
+  expectedOutcome: 'pass' | 'fail' | null;
+  /** Whether the run ended as the doc expects: what counts as passed. */
+  asExpected: boolean;
 }
 
 const ICON: Record<CommandRunResult['outcome'], string> = { passed: '✔', failed: '✘', 'timed-out': '⏱', cancelled: '■', error: '✘' };
@@ -140,18 +147,26 @@ export async function runRun(args: readonly string[], io: CliIo, signal?: AbortS
       onOutput: values.json ? undefined : (text) => io.stdout.write(text),
     });
     results.push({ target, result });
+    const asExpected = meetsExpectation(result.outcome, target.expectedOutcome);
     if (!values.json) {
       if (result.output && !result.output.endsWith('\n')) io.stdout.write('\n');
-      io.stdout.write(`${ICON[result.outcome]} ${describeResult(result)}${result.outcome === 'passed' ? '' : `  (log: ${result.outputFile ?? 'none'})`}\n`);
+      const icon = asExpected ? ICON.passed : result.outcome === 'passed' ? ICON.failed : ICON[result.outcome];
+      const note = expectationNote(result.outcome, target.expectedOutcome);
+      io.stdout.write(`${icon} ${describeResult(result)}${note}${asExpected ? '' : `  (log: ${result.outputFile ?? 'none'})`}\n`);
     }
-    if (values.bail && result.outcome !== 'passed') break;
+    if (values.bail && !asExpected) break;
   }
 
-  const passed = results.filter(({ result }) => result.outcome === 'passed').length;
+  const passed = results.filter(({ target, result }) => meetsExpectation(result.outcome, target.expectedOutcome)).length;
   const notPassed = results.length - passed;
   const skipped = targets.length - results.length;
   if (values.json) {
-    const entries: RunJsonEntry[] = results.map(({ target, result }) => ({ stage: target.stageNumber, ...runRecord(result) }));
+    const entries: RunJsonEntry[] = results.map(({ target, result }) => ({
+      stage: target.stageNumber,
+      ...runRecord(result),
+      expectedOutcome: target.expectedOutcome,
+      asExpected: meetsExpectation(result.outcome, target.expectedOutcome),
+    }));
     io.stdout.write(JSON.stringify({ version: 1, file: display, cwd: root, logDir, passed, failed: notPassed, skipped, results: entries }, null, 2) + '\n');
   } else {
     const skippedText = skipped > 0 ? `, ${skipped} not run` : '';

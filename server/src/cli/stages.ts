@@ -4,12 +4,13 @@
  * JSON shape (`version: 1`; ranges are LSP ranges: 0-based lines, UTF-16 columns):
  *
  * ```
- * { version: 1, file: string, kind: 'design' | 'plan' | 'tracker' | null, title: string | null,
- *   stages: StageJson[] }
+ * { version: 1, file: string, kind: 'design' | 'plan' | 'tracker' | null, profile: string | null,
+ *   title: string | null, stages: StageJson[] }
  * StageJson = { label, number, title, state: 'done' | 'in-progress' | 'not-started',
  *   mark: 'done' | 'in-progress' | 'pending' | null, range, headingRange, validationRange: Range | null,
  *   changes: ItemJson[], validation: ItemJson[], completionCriteria: ItemJson[],
- *   commands: { text, source: 'inline-code' | 'fence', checked: boolean | null, expected: string | null, range }[],
+ *   commands: { text, source: 'inline-code' | 'fence', checked: boolean | null, expected: string | null,
+ *     expectedOutcome: 'pass' | 'fail' | null, range }[], workUnit?: false (a heading that only groups stages),
  *   dependsOn: string[], children: StageJson[] }
  * ItemJson = { text, checked: boolean | null, range }
  * ```
@@ -36,6 +37,8 @@ export interface StagesJson {
   version: 1;
   file: string;
   kind: DocKind | null;
+  /** The profile (document family) the doc was read with, or null. */
+  profile: string | null;
   title: string | null;
   stages: StageJson[];
 }
@@ -61,6 +64,7 @@ export function stagesJson(file: string, model: DocModel): StagesJson {
     version: 1,
     file,
     kind: docplan ? model.kind : null,
+    profile: docplan ? model.profile : null,
     title: model.title?.text ?? null,
     stages: docplan ? model.stages.map(stageJson) : [],
   };
@@ -75,7 +79,8 @@ function box(checked: boolean | null): string {
 /** A readable tree of the stages. */
 export function formatStagesText(doc: StagesJson): string {
   const out: string[] = [];
-  out.push(`${doc.file} (${doc.kind ?? 'not a DocPlan doc'})${doc.title ? `: ${doc.title}` : ''}`);
+  const kind = doc.kind === null ? 'not a DocPlan doc' : doc.profile ? `${doc.kind}, profile ${doc.profile}` : doc.kind;
+  out.push(`${doc.file} (${kind})${doc.title ? `: ${doc.title}` : ''}`);
   if (doc.kind === null) {
     out.push('  no stages: the document is not a design doc, plan or tracker');
     return out.join('\n') + '\n';
@@ -84,7 +89,8 @@ export function formatStagesText(doc: StagesJson): string {
   const visit = (stage: StageJson, indent: string) => {
     const mark = stage.mark && stage.mark !== stage.state ? ` (marked ${stage.mark})` : '';
     const title = stage.title ? `: ${stage.title}` : '';
-    out.push(`${indent}${STATE_ICON[stage.state]} ${stage.label} ${stage.number}${title}  [${stage.state}${mark}]  line ${stage.headingRange.start.line + 1}`);
+    const name = stage.label === '' ? `${stage.number}.` : `${stage.label} ${stage.number}`;
+    out.push(`${indent}${STATE_ICON[stage.state]} ${name}${title}  [${stage.state}${mark}]  line ${stage.headingRange.start.line + 1}`);
     const inner = `${indent}    `;
     if (stage.changes.length > 0) {
       const done = stage.changes.filter((change) => change.checked === true).length;
@@ -96,7 +102,8 @@ export function formatStagesText(doc: StagesJson): string {
       out.push(`${indent}  Commands`);
       for (const command of stage.commands) {
         const state = command.checked === null ? '' : `${box(command.checked)} `;
-        out.push(`${inner}${state}$ ${command.text}${command.expected ? `  (expected: ${command.expected})` : ''}`);
+        const expected = command.expected ? `  (expected: ${command.expected})` : command.expectedOutcome === 'fail' ? '  (expected to fail)' : '';
+        out.push(`${inner}${state}$ ${command.text}${expected}`);
       }
     }
     if (stage.dependsOn.length > 0) out.push(`${indent}  Depends on: ${stage.dependsOn.join(', ')}`);

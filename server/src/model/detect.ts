@@ -1,83 +1,82 @@
 /**
- * Kind detection (spec section 2): front matter wins, then include/exclude globs, then content. Ordinary
- * Markdown must come out as `null` so that it gets no diagnostics at all.
+ * Kind and profile detection (spec section 2): front matter wins (`docplan: plan`, `docplan: rfc`, `docplan:
+ * off`), then `.docplan.json` (exclude, a profile pinned per glob, include), then content: the profile whose
+ * signals fit best. Ordinary Markdown comes out with no profile and no kind, so that it gets no diagnostics.
  */
 import picomatch from 'picomatch';
-import type { DocKind, FrontMatter, KindSource, Section, SectionName, Stage, StatusTable } from './types';
-
-/** What detection needs from the model under construction. */
-export interface DetectionInput {
-  flatSections: Section[];
-  stages: Stage[];
-  statusTables: StatusTable[];
-  frontMatter: FrontMatter | null;
-}
+import { chooseProfile, pinnedProfile } from '../profiles/detect';
+import { profileById } from '../profiles/index';
+import { seedKindFromContent } from '../profiles/seedShapes';
+import type { Profile, ProfileSignals } from '../profiles/types';
+import type { DocKind, KindSource } from './types';
 
 /** Paths and globs for detection. */
 export interface DetectionOptions {
   path: string | null;
   include: string[];
   exclude: string[];
+  /** Globs pinned to a profile id (`{ "docs/rfcs/**": "rfc" }`), first match wins. */
+  profiles?: Record<string, string>;
 }
 
-/** The detected kind, where it came from, and whether the doc switched DocPlan off. */
+/** The detected kind and profile, where they came from, and whether the doc switched DocPlan off. */
 export interface Detection {
   kind: DocKind | null;
   source: KindSource | null;
   disabled: boolean;
+  profile: Profile | null;
+  candidates: Profile[];
 }
 
-const KINDS: readonly string[] = ['design', 'plan', 'tracker'];
-/** Sections that only design docs have: one of them must be present to call a doc a design doc. */
-const DESIGN_ONLY: SectionName[] = ['non-goals', 'current-implementation', 'proposed-design', 'implementation-plan', 'trade-offs'];
-const DESIGN_SECTIONS: SectionName[] = [...DESIGN_ONLY, 'background', 'goals', 'benefits', 'future-work'];
+const KIND_PROFILES: Record<DocKind, string> = { design: 'seed-design', plan: 'seed-plan', tracker: 'seed-tracker' };
 
 const matcherCache = new Map<string, (path: string) => boolean>();
 
 function matches(globs: string[], path: string): boolean {
-  return globs.some((glob) => {
-    let matcher = matcherCache.get(glob);
-    if (!matcher) {
-      matcher = picomatch(glob, { dot: true });
-      matcherCache.set(glob, matcher);
-    }
-    return matcher(path);
-  });
+  return globs.some((glob) => matcher(glob)(path));
 }
 
-/** Detects the kind of a document. */
-export function detectKind(input: DetectionInput, options: DetectionOptions): Detection {
-  const declared = input.frontMatter?.data?.docplan;
+function matcher(glob: string): (path: string) => boolean {
+  let found = matcherCache.get(glob);
+  if (!found) {
+    found = picomatch(glob, { dot: true });
+    matcherCache.set(glob, found);
+  }
+  return found;
+}
+
+function pinned(profile: Profile, signals: ProfileSignals, source: KindSource): Detection {
+  return { kind: profile.kind(signals), source, disabled: false, profile, candidates: [profile] };
+}
+
+/** Detects the profile and kind of a document. */
+export function detectProfile(signals: ProfileSignals, options: DetectionOptions): Detection {
+  const declared = signals.frontMatter?.data?.docplan;
   if (typeof declared === 'string') {
     const value = declared.trim().toLowerCase();
-    if (value === 'off' || value === 'false' || value === 'none') return { kind: null, source: 'front-matter', disabled: true };
-    if (KINDS.includes(value)) return { kind: value as DocKind, source: 'front-matter', disabled: false };
+    if (value === 'off' || value === 'false' || value === 'none') return off('front-matter');
+    const byKind = value in KIND_PROFILES ? profileById(KIND_PROFILES[value as DocKind]) : undefined;
+    const profile = byKind ?? pinnedProfile(value);
+    if (profile) return pinned(profile, signals, 'front-matter');
   } else if (declared === false) {
-    return { kind: null, source: 'front-matter', disabled: true };
+    return off('front-matter');
   }
-  const content = kindFromContent(input);
   if (options.path !== null) {
-    if (matches(options.exclude, options.path)) return { kind: null, source: 'config', disabled: true };
-    if (matches(options.include, options.path)) {
-      return { kind: content.kind ?? content.leaning, source: content.kind ? 'content' : 'config', disabled: false };
+    if (matches(options.exclude, options.path)) return off('config');
+    for (const [glob, id] of Object.entries(options.profiles ?? {})) {
+      const profile = pinnedProfile(id);
+      if (profile && matcher(glob)(options.path)) return pinned(profile, signals, 'config');
     }
   }
-  return { kind: content.kind, source: content.kind ? 'content' : null, disabled: false };
+  const choice = chooseProfile(signals);
+  if (choice.profile) return { kind: choice.profile.kind(signals), source: 'content', disabled: false, profile: choice.profile, candidates: choice.candidates };
+  if (options.path !== null && matches(options.include, options.path)) {
+    const leaning = profileById(KIND_PROFILES[seedKindFromContent(signals).leaning])!;
+    return { kind: leaning.kind(signals), source: 'config', disabled: false, profile: leaning, candidates: [leaning] };
+  }
+  return { kind: null, source: null, disabled: false, profile: null, candidates: [] };
 }
 
-/** Detection from content alone, plus the kind the content leans to when it is not conclusive. */
-export function kindFromContent(input: DetectionInput): { kind: DocKind | null; leaning: DocKind } {
-  const names = new Set(input.flatSections.map((section) => section.name).filter((name) => name !== null));
-  const designCount = DESIGN_SECTIONS.filter((name) => names.has(name)).length;
-  const hasDesignOnly = DESIGN_ONLY.some((name) => names.has(name));
-  if (designCount >= 3 && hasDesignOnly) return { kind: 'design', leaning: 'design' };
-  const partsOf = (stage: Stage) => (['objective', 'changes', 'validation'] as const).filter((part) => stage.parts[part]).length;
-  const realStages = input.stages.filter((stage) => stage.label !== 'Step');
-  // An Objective alone is too weak a signal (recipes and notes have "Goal:" lines); a plan's stages say
-  // what changes or how they are validated.
-  const stagesWithParts = realStages.filter((stage) => partsOf(stage) >= 2).length;
-  const stagesWithWork = realStages.filter((stage) => stage.parts.changes || stage.parts.validation).length;
-  if (stagesWithParts >= 1 || stagesWithWork >= 2) return { kind: 'plan', leaning: 'plan' };
-  if (input.statusTables.some((table) => table.rows.length > 0)) return { kind: 'tracker', leaning: 'tracker' };
-  return { kind: null, leaning: designCount > 0 && realStages.length === 0 ? 'design' : 'plan' };
+function off(source: KindSource): Detection {
+  return { kind: null, source, disabled: true, profile: null, candidates: [] };
 }

@@ -93,8 +93,15 @@ export interface Command {
   source: 'inline-code' | 'fence';
   /** The list item holding an inline-code command (for its checkbox), or null. */
   item: ListItem | null;
-  /** `# Expected: PASSED`-style annotation that follows the command in a fenced block. */
+  /** `# Expected: PASSED`-style annotation after the command in a fenced block, or an `Expected: FAIL` step line. */
   expected: string | null;
+  /**
+   * The outcome the doc expects when the command runs: `fail` for a test-first step (`Expected: FAIL`), `pass`
+   * for `Expected: PASS`/`# Expected: PASSED`, null when it says nothing (success is then expected).
+   */
+  expectedOutcome?: 'pass' | 'fail' | null;
+  /** True for a command written on a `Run: \`cmd\`` step line rather than in a Validation part. */
+  runLine?: boolean;
 }
 
 /** A fenced or indented code block. */
@@ -131,7 +138,7 @@ export type StageState = 'done' | 'in-progress' | 'not-started';
 
 /** A stage, phase or step of a plan or design doc. */
 export interface Stage {
-  /** The word that introduced it: Stage, Phase, Step, Milestone. */
+  /** The word that introduced it: Stage, Phase, Step, Milestone, Task, Part; '' for a numbered heading (`## 3. Title`). */
   label: string;
   /** The number as written: `3`, `1.5`, `0`. */
   number: string;
@@ -162,6 +169,11 @@ export interface Stage {
   state: StageState;
   /** The combined mark from the heading and the status table row. */
   mark: StageMark;
+  /**
+   * True for a unit of work (the innermost numbered heading that has parts or items); false for a heading
+   * that only groups other stages.
+   */
+  workUnit?: boolean;
 }
 
 /** A mention of a stage by label and number (`Stage 2`) in prose, diagrams or tables. */
@@ -243,14 +255,27 @@ export interface FrontMatter {
   error: string | null;
 }
 
+/** Where the profile came from: front matter, a `.docplan.json` pin, or the content's signals. */
+export type ProfileSource = 'front-matter' | 'config' | 'content';
+
 /** The model of one document. */
 export interface DocModel {
   /** Document text the model was built from. */
   text: string;
+  /** Workspace-relative path the model was built for (forward slashes), or null. */
+  path?: string | null;
   /** Number of lines (a trailing newline starts an empty last line, as in LSP). */
   lineCount: number;
   kind: DocKind | null;
   kindSource: KindSource | null;
+  /** Id of the profile (document family, `profiles/`) that fits the doc best, or null for ordinary Markdown. */
+  profile: string | null;
+  /**
+   * The profiles the doc might be when detection is unsure (the chosen one first; one entry when sure): rules
+   * that depend on the profile report only what holds in all of them.
+   */
+  profileCandidates: string[];
+  profileSource: ProfileSource | null;
   /** True when front matter says `docplan: off`. */
   disabled: boolean;
   frontMatter: FrontMatter | null;
@@ -259,7 +284,9 @@ export interface DocModel {
   /** Top-level section tree. */
   sections: Section[];
   goals: { section: Section | null; inline: Span | null; items: ListItem[] } | null;
-  nonGoals: { section: Section | null; items: ListItem[] } | null;
+  nonGoals: { section: Section | null; inline?: Span | null; items: ListItem[] } | null;
+  /** Every list item of the document, nested ones included, in document order (for profile rules). */
+  items: ListItem[];
   stages: Stage[];
   stageDependencies: StageDependencies;
   statusTables: StatusTable[];

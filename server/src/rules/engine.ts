@@ -31,7 +31,7 @@ export function checkModel(
     if (!result.notes.includes(message)) result.notes.push(message);
   };
   if (model.disabled || model.kind === null) return result;
-  const suppressed = suppressionIndex(model.controlComments, lines);
+  const suppressed = suppressionIndex(model.controlComments, lines, model.frontMatter?.range.end.line ?? -1);
   for (const rule of rules) {
     const setting = config.rules[rule.id];
     const severity = setting?.severity ?? rule.defaultSeverity;
@@ -70,8 +70,10 @@ function clampRange(range: Finding['range'], lines: LineIndex): Finding['range']
  * Builds a predicate "is rule R suppressed on line L": `disable`/`enable` open and close regions (no ids means
  * every rule), `disable-next-line` covers the next non-blank line, `disable-line` its own line.
  */
-function suppressionIndex(comments: ControlComment[], lines: LineIndex): (ruleId: string, line: number) => boolean {
+function suppressionIndex(comments: ControlComment[], lines: LineIndex, frontMatterEnd: number): (ruleId: string, line: number) => boolean {
   if (comments.length === 0) return () => false;
+  // A file-wide disable placed right after the front matter (where the fix puts it) covers the front matter too.
+  const startsBody = (line: number) => frontMatterEnd >= 0 && line > frontMatterEnd && Array.from({ length: line - frontMatterEnd - 1 }, (_, i) => lines.lineText(frontMatterEnd + 1 + i)).every((text) => text.trim() === '');
   const regions: { ruleId: string | null; from: number; to: number }[] = [];
   const open = new Map<string | null, number>();
   for (const comment of comments) {
@@ -79,7 +81,7 @@ function suppressionIndex(comments: ControlComment[], lines: LineIndex): (ruleId
     const line = comment.range.start.line;
     for (const id of ids) {
       if (comment.directive === 'disable') {
-        if (!open.has(id)) open.set(id, line);
+        if (!open.has(id)) open.set(id, startsBody(line) ? 0 : line);
       } else if (comment.directive === 'enable') {
         if (id === null) {
           for (const [openId, from] of open) regions.push({ ruleId: openId, from, to: line });

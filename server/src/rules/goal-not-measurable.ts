@@ -1,5 +1,6 @@
 import type { ListItem } from '../model/types';
 import type { Rule } from './types';
+import { isHouseStyle } from './profiles';
 
 /** Numbers, thresholds and percentages: `5 ms`, `p95`, `99.9%`, `2x`. */
 const NUMBER = /\d|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|twice|half|double|triple)\b/i;
@@ -21,6 +22,8 @@ export const goalNotMeasurable: Rule = {
   defaultSeverity: 'hint',
   kinds: ['design', 'plan'],
   check(model, context) {
+    // Only the seeds' formats promise measurable goals; proposals and RFCs state goals as intents.
+    if (!isHouseStyle(model)) return;
     for (const item of model.goals?.items ?? []) {
       if (item.text.length === 0 || isMeasurable(item)) continue;
       context.report({

@@ -21,6 +21,15 @@ import { referenceOutsideWorkspace } from './reference-outside-workspace';
 import { referenceUnreadable } from './reference-unreadable';
 import { testFileMissing } from './test-file-missing';
 import { testNotFound } from './test-not-found';
+import { requirementReferenceUnknown } from './requirement-reference-unknown';
+import { requirementNotCovered } from './requirement-not-covered';
+import { scenarioMissing } from './scenario-missing';
+import { requirementWithoutShall } from './requirement-without-shall';
+import { emptyDeltaSection } from './empty-delta-section';
+import { duplicateRequirement } from './duplicate-requirement';
+import { duplicateTaskId } from './duplicate-task-id';
+import { unknownTaskDependency } from './unknown-task-dependency';
+import { todoStatusMismatch } from './todo-status-mismatch';
 
 export const ALL_RULES: readonly Rule[] = [
   missingGoals,
@@ -44,6 +53,15 @@ export const ALL_RULES: readonly Rule[] = [
   referenceUnreadable,
   testFileMissing,
   testNotFound,
+  requirementReferenceUnknown,
+  requirementNotCovered,
+  scenarioMissing,
+  requirementWithoutShall,
+  emptyDeltaSection,
+  duplicateRequirement,
+  duplicateTaskId,
+  unknownTaskDependency,
+  todoStatusMismatch,
 ];
 
 /** Rule ids, for validating configuration. */

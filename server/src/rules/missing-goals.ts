@@ -1,5 +1,6 @@
 import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
+import { everyCandidate, requiredBy } from './profiles';
 
 /** A design doc or plan must say what it is for: a Goals section with content, or a `**Goal**:` line. */
 export const missingGoals: Rule = {
@@ -8,11 +9,12 @@ export const missingGoals: Rule = {
   defaultSeverity: 'warning',
   kinds: ['design', 'plan'],
   check(model, context) {
+    if (!everyCandidate(model, (profile) => profile.requiresGoals)) return;
     const goals = model.goals;
     if (goals?.inline) return;
     if (!goals?.section) {
       context.report({
-        message: model.kind === 'plan' ? 'Plan has no Goal: add a **Goal**: line or a Goals section.' : 'Design doc has no Goals section.',
+        message: (model.kind === 'plan' ? 'Plan has no Goal: add a **Goal**: line or a Goals section' : 'Design doc has no Goals section') + `${requiredBy(model)}.`,
         range: docStartRange(model),
         fixes: [insertSectionFix(model, context, 'goals')],
       });

@@ -1,5 +1,6 @@
 import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
+import { everyCandidate, requiredBy } from './profiles';
 
 /** A design doc must say what it deliberately leaves out, so that reviewers do not argue about scope later. */
 export const missingNonGoals: Rule = {
@@ -8,10 +9,12 @@ export const missingNonGoals: Rule = {
   defaultSeverity: 'warning',
   kinds: ['design'],
   check(model, context) {
+    if (!everyCandidate(model, (profile) => profile.requiresNonGoals)) return;
+    if (model.nonGoals?.inline) return;
     const section = model.nonGoals?.section;
     if (!section) {
       context.report({
-        message: 'Design doc has no Non-Goals section: say what is deliberately out of scope.',
+        message: `Design doc has no Non-Goals section: say what is deliberately out of scope${requiredBy(model)}.`,
         range: docStartRange(model),
         fixes: [insertSectionFix(model, context, 'non-goals')],
       });

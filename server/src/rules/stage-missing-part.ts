@@ -1,7 +1,9 @@
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { DocModel, Stage, StagePartName } from '../model/types';
 import type { Fix, Rule, RuleContext } from './types';
-import { allStages, stageName } from './stages';
+import { allStages, stageName, workUnits } from './stages';
+import { candidateProfiles } from '../profiles/index';
+import { isSeedFormat, requiredBy } from './profiles';
 
 type RequiredPart = Extract<StagePartName, 'objective' | 'changes' | 'validation'>;
 
@@ -15,7 +17,41 @@ const PART_PROMPTS: Record<RequiredPart, string> = {
 };
 
 /** Labels of plan stages that must carry Objective, Changes and Validation (steps are lighter). */
-const PLAN_LABELS = new Set(['Stage', 'Phase', 'Milestone']);
+const PLAN_LABELS = new Set(['Stage', 'Phase', 'Milestone', 'Task', '']);
+
+/** The parts every candidate profile requires of a work unit. */
+function requiredParts(model: DocModel): RequiredPart[] {
+  const candidates = candidateProfiles(model);
+  if (candidates.length === 0) return [];
+  return (['objective', 'changes', 'validation'] as const).filter((part) => candidates.every((profile) => profile.requiredParts.includes(part)));
+}
+
+/** Each stage's enclosing stage (a phase that groups it). */
+function parentsOf(model: DocModel): Map<Stage, Stage> {
+  const parents = new Map<Stage, Stage>();
+  const walk = (stages: Stage[], parent: Stage | null) => {
+    for (const stage of stages) {
+      if (parent) parents.set(stage, parent);
+      walk(stage.children, stage);
+    }
+  };
+  walk(model.stages, null);
+  return parents;
+}
+
+/**
+ * Whether a stage has a part, counting a checklist directly under it as Changes, `Run:` lines as Validation,
+ * and the Objective or Validation its group (the phase holding it) states for all its stages.
+ */
+function hasPart(stage: Stage, part: RequiredPart, parents?: Map<Stage, Stage>): boolean {
+  if (stage.parts[part]) return true;
+  if (part !== 'changes' && parents) {
+    for (let parent = parents.get(stage); parent; parent = parents.get(parent)) if (parent.parts[part]) return true;
+  }
+  if (part === 'changes') return stage.changes.length > 0;
+  if (part === 'validation') return stage.commands.some((command) => command.runLine === true);
+  return false;
+}
 
 function listParts(parts: RequiredPart[]): string {
   const titles = parts.map((part) => PART_TITLES[part]);
@@ -81,11 +117,14 @@ export const stageMissingPart: Rule = {
   defaultSeverity: 'warning',
   kinds: ['plan', 'tracker', 'design'],
   check(model, context) {
+    const required = requiredParts(model);
+    if (required.length === 0) return;
     if (model.kind === 'design') {
+      if (!required.includes('validation')) return;
       for (const stage of allStages(model)) {
-        if (stage.children.length > 0 || stage.parts.validation) continue;
+        if (stage.children.length > 0 || hasPart(stage, 'validation')) continue;
         context.report({
-          message: `${stageName(stage)} has no Validation: add a **Validate**: block with the command that proves it works.`,
+          message: `${stageName(stage)} has no Validation: add a **Validate**: block with the command that proves it works${requiredBy(model)}.`,
           range: stage.heading.textRange,
           fixes: [insertPartsFix(model, context, stage, ['validation'])],
         });
@@ -95,13 +134,21 @@ export const stageMissingPart: Rule = {
     // In a tracker, only the stages its status table tracks (recipe phases around them are not work stages) and
     // that are written as work stages (they have Changes or Validation; a section of notes is not).
     const tableLabels = model.kind === 'tracker' ? model.statusTables.map((table) => table.label) : null;
-    for (const stage of model.stages) {
-      if (!PLAN_LABELS.has(stage.label)) continue;
+    const units = workUnits(model).filter((stage) => PLAN_LABELS.has(stage.label));
+    const parents = parentsOf(model);
+    // A doc whose units mostly follow the format is held to it; in a loose one only units that started on
+    // the parts (have one of them) are.
+    const following = units.filter((stage) => required.filter((part) => hasPart(stage, part, parents)).length >= 2).length;
+    const consistent = following * 2 >= units.length && following > 0;
+    // The seeds' own formats require every part; other families are held to the parts most of their units use.
+    const enforced = isSeedFormat(model) ? required : required.filter((part) => units.filter((stage) => hasPart(stage, part, parents)).length * 2 >= units.length);
+    for (const stage of units) {
+      if (!consistent && !required.some((part) => hasPart(stage, part, parents))) continue;
       if (tableLabels && !(tableLabels.some((label) => label === null || label === stage.label) && (stage.parts.changes || stage.parts.validation))) continue;
-      const missing = (['objective', 'changes', 'validation'] as const).filter((part) => !stage.parts[part]);
+      const missing = enforced.filter((part) => !hasPart(stage, part, parents));
       if (missing.length === 0) continue;
       context.report({
-        message: `${stageName(stage)} is missing ${listParts(missing)}: each stage says what it achieves, what it changes and how it is validated.`,
+        message: `${stageName(stage)} is missing ${listParts(missing)}: each stage says what it achieves, what it changes and how it is validated${requiredBy(model)}.`,
         range: stage.heading.textRange,
         fixes: [insertPartsFix(model, context, stage, missing)],
       });

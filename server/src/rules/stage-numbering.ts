@@ -136,6 +136,9 @@ export const stageNumbering: Rule = {
 };
 
 function checkGroup(model: DocModel, context: RuleContext, group: Group): void {
+  // Numbered headings without a label (`### 1.3 Title`) are only stages when they hold work, so gaps in them
+  // are sections that hold none: not a numbering mistake.
+  if (group.stages[0]?.label === '') return;
   const items = numbered(group);
   const reports: { stage: Stage; message: string }[] = [];
   const prefixed = isPrefixed(group);

@@ -14,9 +14,15 @@ export function allStages(model: DocModel): Stage[] {
   return result;
 }
 
-/** `Stage 3`, `Step 1.2`. */
-export function stageName(stage: { label: string; number: string }): string {
+/** `Stage 3`, `Step 1.2`, or `"3. Title"` for a numbered heading without a label. */
+export function stageName(stage: { label: string; number: string; title?: string }): string {
+  if (stage.label === '') return stage.title ? `"${stage.number}. ${stage.title}"` : `item ${stage.number}`;
   return `${stage.label} ${stage.number}`;
+}
+
+/** The units of work: the innermost stages that hold parts or items (outer ones only group them). */
+export function workUnits(model: DocModel): Stage[] {
+  return allStages(model).filter((stage) => stage.workUnit !== false);
 }
 
 /** A number compared by value: `01` and `1` are the same stage, `1.5` is not `1.50`'s sibling issue. */

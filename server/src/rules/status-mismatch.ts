@@ -9,7 +9,7 @@ type Mark = Exclude<StageMark, null>;
 const MARK_WORDS: Record<Mark, string> = { done: 'done', 'in-progress': 'in progress', pending: 'pending' };
 
 /** Status markers as they appear in headings (see `HEADING_MARK`), found all along a heading line. */
-const MARK_TOKENS = /✅|✓|✔|☑️?|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\)/gu;
+const MARK_TOKENS = /✅|✓|✔|☑️?|\bPARTIALLY COMPLETED?\b|\bPARTIAL\b|\b(?:COMPLETE|COMPLETED|DONE)\b|\((?:[Dd]one|[Cc]ompleted?|[Ii]n [Pp]rogress|WIP|wip|[Pp]ending|[Nn]ot [Ss]tarted)\)/gu;
 
 /** The run of status markers around a heading's mark (`✅ COMPLETE`), as offsets within its line. */
 function markerRun(lineText: string, markStart: number): { start: number; end: number } {
@@ -181,6 +181,9 @@ function checkUnknownRows(model: DocModel, context: RuleContext): void {
     if (candidates.length === 0) continue;
     const known = new Set(candidates.map((stage) => numberKey(stage.number)));
     const label = table.label ?? candidates[0].label;
+    // A table whose rows mostly name no stage here indexes phases kept in other docs (an overview plan).
+    const matching = table.rows.filter((row) => known.has(numberKey(row.stageNumber))).length;
+    if (matching * 2 < table.rows.length) continue;
     for (const row of table.rows) {
       if (known.has(numberKey(row.stageNumber))) continue;
       context.report({

@@ -1,5 +1,10 @@
 import type { Rule } from './types';
 import { allStages, stageName } from './stages';
+import { normalizeHeading } from '../model/vocabulary';
+import { isHouseStyle } from './profiles';
+
+/** Validation headings whose content is prose by nature (a checkpoint, an independent test, criteria): no command expected. */
+const PROSE_VALIDATION = new Set(['checkpoint', 'independent test', 'success criteria', 'acceptance', 'acceptance criteria', 'acceptance tests']);
 
 /**
  * A Validation part that says what to check but gives no command cannot be run, by a person or by DocPlan.
@@ -11,9 +16,11 @@ export const validationWithoutCommand: Rule = {
   defaultSeverity: 'warning',
   kinds: ['plan', 'design', 'tracker'],
   check(model, context) {
+    // Other families validate by manual checklists, Run: lines or prose tests; only the seeds' formats promise commands.
+    if (!isHouseStyle(model)) return;
     for (const stage of allStages(model)) {
       const part = stage.parts.validation;
-      if (!part || stage.commands.length > 0) continue;
+      if (!part || stage.commands.length > 0 || PROSE_VALIDATION.has(normalizeHeading(part.heading.text))) continue;
       // The paragraph that holds a `**Validate**:` pseudo-heading is the heading, not prose.
       const headingLine = part.heading.range.start.line;
       const prose = part.paragraphs.filter((paragraph) => !(part.heading.pseudo && paragraph.range.start.line === headingLine));

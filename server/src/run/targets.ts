@@ -13,7 +13,7 @@ export interface StageLike<T extends StageLike<T>> {
   label: string;
   number: string;
   title: string;
-  commands: readonly { text: string }[];
+  commands: readonly { text: string; expectedOutcome?: 'pass' | 'fail' | null }[];
   children: readonly T[];
 }
 
@@ -29,6 +29,8 @@ export interface RunTarget {
   text: string;
   /** 0 for the first command with this text in the stage, 1 for the second, ... */
   occurrence: number;
+  /** The outcome the doc expects (`fail` for a test-first step); null: success. */
+  expectedOutcome: 'pass' | 'fail' | null;
 }
 
 /** The identity of a command within a doc (see the module comment). */
@@ -48,7 +50,16 @@ export function stageOwnTargets<T extends StageLike<T>>(stage: T): RunTarget[] {
     const text = command.text.trim();
     const occurrence = seen.get(text) ?? 0;
     seen.set(text, occurrence + 1);
-    return { key: commandKey(stage.number, text, occurrence), stageLabel: stage.label, stageNumber: stage.number, stageTitle: stage.title, index, text, occurrence };
+    return {
+      key: commandKey(stage.number, text, occurrence),
+      stageLabel: stage.label,
+      stageNumber: stage.number,
+      stageTitle: stage.title,
+      index,
+      text,
+      occurrence,
+      expectedOutcome: command.expectedOutcome ?? null,
+    };
   });
 }
 

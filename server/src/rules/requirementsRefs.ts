@@ -1,0 +1,44 @@
+/** Shared reading of requirement numbers for the requirements/tasks pair rules. */
+import { REQUIREMENTS_LINE, REQUIREMENT_HEADING } from '../profiles/requirementsTriple';
+import type { DocModel, ListItem, Section } from '../model/types';
+import { flatSections } from './helpers';
+
+/** A requirement of requirements.md: its number, heading section and how many acceptance criteria it lists. */
+export interface RequirementEntry {
+  number: string;
+  section: Section;
+  criteria: number;
+}
+
+/** `### Requirement N` sections with the count of their top-level acceptance-criteria items. */
+export function requirementsOf(model: DocModel): Map<string, RequirementEntry> {
+  const entries = new Map<string, RequirementEntry>();
+  for (const section of flatSections(model)) {
+    const match = REQUIREMENT_HEADING.exec(section.heading.text.trim());
+    if (!match || entries.has(match[1])) continue;
+    const inside = model.items.filter(
+      (item) => item.range.start.line > section.heading.range.start.line && item.range.end.line <= section.range.end.line,
+    );
+    const minDepth = Math.min(...inside.map((item) => item.depth));
+    entries.set(match[1], { number: match[1], section, criteria: inside.filter((item) => item.depth === minDepth).length });
+  }
+  return entries;
+}
+
+/** A task's `_Requirements: 1.1, 1.3_` line and the ids it names. */
+export interface RequirementsLine {
+  item: ListItem;
+  ids: string[];
+}
+
+/** Every `_Requirements:` item of a tasks document. */
+export function requirementsLines(model: DocModel): RequirementsLine[] {
+  const lines: RequirementsLine[] = [];
+  for (const item of model.items) {
+    const match = REQUIREMENTS_LINE.exec(item.text.trim());
+    if (!match) continue;
+    const ids = match[1].split(/[,;]|\band\b/).map((id) => id.trim().replace(/[_*.]+$/, '')).filter((id) => /^\d+(?:\.\d+)*$/.test(id));
+    if (ids.length > 0) lines.push({ item, ids });
+  }
+  return lines;
+}
