@@ -95,6 +95,7 @@ describe('rule severities and defaults', () => {
       'status-mismatch': 'warning',
       'validation-without-command': 'warning',
       'missing-file': 'warning',
+      'file-not-deleted': 'warning',
       'line-out-of-range': 'warning',
       'stale-line': 'warning',
       'line-drift': 'info',

@@ -113,6 +113,16 @@ export class FileIndex {
     return kind;
   }
 
+  /**
+   * True when the walk listed `relPath` (a file or directory that is not ignored): the test a path's first
+   * segment must pass before an unresolved path counts as a missing file rather than someone else's path.
+   */
+  isIndexed(relPath: string): boolean {
+    this.refresh();
+    const rel = normalizeRel(relPath);
+    return rel !== '' && (this.files.has(rel) || this.dirs.has(rel));
+  }
+
   /** True when the walk reached `relPath` through real directories and it is not itself a symlink. */
   isKnownReal(relPath: string): boolean {
     this.refresh();

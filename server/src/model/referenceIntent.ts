@@ -1,0 +1,121 @@
+/**
+ * What a document says it does with a file it names: creates it (`- Create: \`a.py\``, "(new file)",
+ * "add `x.py`", a spec-driven `T012 [P] Create … in \`src/x.py\``, a "New files" list) or deletes it
+ * (`- Delete: \`a.py\``, a "Files to delete" / "Removed files" list, `~~old.py~~`, "(removed)"). A file the
+ * doc creates may be absent until the work is done; a file it deletes is expected to be absent.
+ */
+import type { DocModel, Reference, Stage } from './types';
+import type { LineIndex } from './text';
+
+/** What the doc intends for the file a reference names. */
+export type FileIntentKind = 'create' | 'delete';
+
+/** The intent and the stage that carries it (null outside any stage). */
+export interface FileIntent {
+  kind: FileIntentKind;
+  stage: Stage | null;
+}
+
+const LIST_MARKER = /^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+/** Task ids and tags of spec-driven lists: `T012`, `[P]`, `[US1]`, `1.2`. */
+const TASK_PREFIX = /^(?:(?:T\d+|\d+(?:\.\d+)*\.?|\[[^\]\n]{1,12}\])\s+)+/;
+
+const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduce|scaffold|generate)\b(?:\s*:)?/i;
+/** "Delete: `x`", "Remove the old file `x`": the verb applies to the file itself, not to code inside it. */
+const DELETE_VERB = /^(?:\*\*|__)?(?:delete[sd]?|remove[sd]?|drop|rm)\b(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*(?:(?:the|old|legacy|obsolete|unused|stale)\s+)*(?:files?\s+)?`?$/i;
+/** The words right before the reference: "we add `x.py`", "then delete `old.py`". */
+const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$/i;
+const DELETE_JUST_BEFORE = /\b(?:delete|remove|drop)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
+
+const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\bNEW\b|\bnew file\b|\[new\]/i;
+const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]/i;
+
+const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*\*)?\s*$/i;
+const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone)(?:\*\*)?\s*$/i;
+
+/** A heading or lead-in that speaks of files being created ("New files", "Files to create"). */
+const CREATE_LEAD_IN = /\b(?:new files?|files? to (?:create|add)|(?:created|added) files?|files? (?:created|added))\b/i;
+/** A heading or lead-in that speaks of files being deleted ("Files to delete", "Removed files", "Files removed in 2.0"). */
+const DELETE_LEAD_IN = /\b(?:files?|modules?|scripts?)\b.*\b(?:delete[sd]?|remove[sd]?)\b|\b(?:delete[sd]?|remove[sd]?|obsolete)\b.*\b(?:files?|modules?|scripts?)\b|\bdeletions?\b/i;
+
+/** The intent the doc states for the file a (non-link) reference names, or null when it states none. */
+export function fileIntent(model: DocModel, lines: LineIndex, reference: Reference): FileIntentKind | null {
+  const line = reference.range.start.line;
+  const lineText = lines.lineText(line);
+  const before = lineText.slice(0, reference.range.start.character);
+  const prose = lineText.replace(/`[^`]*`/g, '');
+
+  if (countOf(before, '~~') % 2 === 1) return 'delete';
+  if (DELETE_ON_LINE.test(prose)) return 'delete';
+  if (CREATE_ON_LINE.test(prose)) return 'create';
+  if (lineText.trimStart().startsWith('|')) {
+    const cells = lineText.split('|');
+    if (cells.some((cell) => DELETE_CELL.test(cell))) return 'delete';
+    if (cells.some((cell) => CREATE_CELL.test(cell))) return 'create';
+  }
+  const marker = LIST_MARKER.exec(before);
+  if (marker) {
+    const words = before.slice(marker[0].length).replace(TASK_PREFIX, '');
+    // The item's own verb, when nothing else in code comes before the reference.
+    if (!words.replace(/`$/, '').includes('`')) {
+      if (DELETE_VERB.test(words)) return 'delete';
+      if (CREATE_VERB.test(words)) return 'create';
+    }
+  }
+  if (DELETE_JUST_BEFORE.test(before)) return 'delete';
+  if (CREATE_JUST_BEFORE.test(before)) return 'create';
+  if (marker) {
+    const leadIn = leadInOf(model, lines, line);
+    if (leadIn !== null && DELETE_LEAD_IN.test(leadIn)) return 'delete';
+    if (leadIn !== null && CREATE_LEAD_IN.test(leadIn)) return 'create';
+  }
+  return null;
+}
+
+/**
+ * The heading or lead-in line a list item sits under ("Files to delete:", `### Removed files`,
+ * `**New files**`): the first line above the list that is neither an item nor blank, up to 60 lines up.
+ */
+function leadInOf(model: DocModel, lines: LineIndex, line: number): string | null {
+  for (let at = line - 1; at >= 0 && at >= line - 60; at--) {
+    const text = lines.lineText(at);
+    if (text.trim() === '' || LIST_MARKER.test(text) || /^\s{2,}\S/.test(text) || /^\s*<!--.*-->\s*$/.test(text)) continue;
+    const heading = model.headings.find((candidate) => candidate.range.start.line <= at && at <= candidate.range.end.line);
+    if (heading) return heading.text;
+    // A sentence that introduces the list ("Files removed by the cleanup:"), not any paragraph above it.
+    return /:\s*(?:\*\*|__)?\s*$/.test(text) ? text : null;
+  }
+  return null;
+}
+
+function countOf(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+/** Every stage and nested step, outermost first. */
+export function flattenStages(stages: readonly Stage[]): Stage[] {
+  return stages.flatMap((stage) => [stage, ...flattenStages(stage.children)]);
+}
+
+/** The innermost stage whose range holds `line`, or null. */
+export function innermostStage(stages: readonly Stage[], line: number): Stage | null {
+  let found: Stage | null = null;
+  for (const stage of stages) {
+    if (stage.range.start.line <= line && line <= stage.range.end.line) {
+      if (found === null || stage.range.start.line >= found.range.start.line) found = stage;
+    }
+  }
+  return found;
+}
+
+/** True when the stage is marked or checked done. */
+export function isStageDone(stage: Stage): boolean {
+  return stage.mark === 'done' || stage.state === 'done';
+}
+
+/** "Stage 2", "Task 3", as the doc labels it. */
+export function stageLabel(stage: Stage): string {
+  return `${stage.label} ${stage.number}`;
+}
