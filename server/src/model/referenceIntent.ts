@@ -20,18 +20,22 @@ const LIST_MARKER = /^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
 /** Task ids and tags of spec-driven lists: `T012`, `[P]`, `[US1]`, `1.2`. */
 const TASK_PREFIX = /^(?:(?:T\d+|\d+(?:\.\d+)*\.?|\[[^\]\n]{1,12}\])\s+)+/;
 
-const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduce|scaffold|generate)\b(?:\s*:)?/i;
-/** "Delete: `x`", "Remove the old file `x`": the verb applies to the file itself, not to code inside it. */
-const DELETE_VERB = /^(?:\*\*|__)?(?:delete[sd]?|remove[sd]?|drop|rm)\b(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*(?:(?:the|old|legacy|obsolete|unused|stale)\s+)*(?:files?\s+)?`?$/i;
+const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduce|scaffold|generate|target|destination)\b(?:\s*:)?/i;
+/**
+ * "Delete: `x`", "Remove the old file `x`", "T002 [P] Delete stacked PR command `x`": the verb applies to
+ * the file itself, not to code inside it ("Remove the retry loop from `x`" deletes nothing).
+ */
+const DELETE_VERB = /^(?:\*\*|__)?(?:delete[sd]?|remove[sd]?|drop|rm)\b[^`]*`?$/i;
+const INSIDE_A_FILE = /\b(?:from|in|inside|within|of|into|to|on|at)\s*`?$/i;
 /** The words right before the reference: "we add `x.py`", "then delete `old.py`". */
-const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$/i;
+const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 const DELETE_JUST_BEFORE = /\b(?:delete|remove|drop)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
 
 const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\bNEW\b|\bnew file\b|\[new\]/i;
-const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]/i;
+const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]|\((?:replaced|superseded|renamed|moved|merged)\s+(?:by|to|into|with)\b/i;
 
 const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*\*)?\s*$/i;
-const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone)(?:\*\*)?\s*$/i;
+const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone|replaced by)\b/i;
 
 /** A heading or lead-in that speaks of files being created ("New files", "Files to create"). */
 const CREATE_LEAD_IN = /\b(?:new files?|files? to (?:create|add)|(?:created|added) files?|files? (?:created|added))\b/i;
@@ -58,7 +62,7 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     const words = before.slice(marker[0].length).replace(TASK_PREFIX, '');
     // The item's own verb, when nothing else in code comes before the reference.
     if (!words.replace(/`$/, '').includes('`')) {
-      if (DELETE_VERB.test(words)) return 'delete';
+      if (DELETE_VERB.test(words) && !INSIDE_A_FILE.test(words)) return 'delete';
       if (CREATE_VERB.test(words)) return 'create';
     }
   }
@@ -68,8 +72,28 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     const leadIn = leadInOf(model, lines, line);
     if (leadIn !== null && DELETE_LEAD_IN.test(leadIn)) return 'delete';
     if (leadIn !== null && CREATE_LEAD_IN.test(leadIn)) return 'create';
+    // An item that is the path alone, in a list under "## Files that were deleted" > "### Contract tests".
+    if (/^`?$/.test(before.slice(marker[0].length))) {
+      for (const heading of enclosingHeadings(model, line)) {
+        if (DELETE_LEAD_IN.test(heading)) return 'delete';
+        if (CREATE_LEAD_IN.test(heading)) return 'create';
+      }
+    }
   }
   return null;
+}
+
+/** Texts of the headings that enclose `line`, innermost first (each of a higher level than the last). */
+function enclosingHeadings(model: DocModel, line: number): string[] {
+  const out: string[] = [];
+  let level = 7;
+  for (let at = model.headings.length - 1; at >= 0 && level > 1; at--) {
+    const heading = model.headings[at];
+    if (heading.pseudo || heading.range.start.line > line || heading.level >= level) continue;
+    out.push(heading.text);
+    level = heading.level;
+  }
+  return out;
 }
 
 /**

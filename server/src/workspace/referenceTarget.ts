@@ -42,8 +42,10 @@ export type ReferenceTarget =
 
 const NOT_WORKSPACE_PREFIX = /^(?:~|\$|%|<|\{)/;
 const WINDOWS_ABSOLUTE = /^(?:[A-Za-z]:[\\/]|\\\\)/;
+/** Example names in instructions (`rfcs/0000-my-feature.md`, `your-app/config.yml`): not files of the repo. */
+const PLACEHOLDER_SEGMENT = /(?:^|[/_-])(?:my|your)[-_]|(?:^|\/)(?:example|foo|bar|xxx+|N{3,})(?:[./_-]|$)/i;
 /** Files a running program writes, which a doc names but a repository does not hold. */
-const RUNTIME_ARTIFACT = /\.(?:pid|log|sock|tmp)$/i;
+const RUNTIME_ARTIFACT = /\.(?:pid|log|sock|tmp)$|\.local(?:\.\w+)?$/i;
 
 /** Resolves a non-link reference candidate of the document at `docRelPath` (folder-relative). */
 export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<Reference, 'path' | 'line' | 'context'>, docRelPath: string): ReferenceTarget {
@@ -74,7 +76,7 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
   // A code-block header or a prose path without a line counts only when it resolves.
   if (reference.context === 'code-header' && reference.line === null) return { kind: 'none' };
   if (reference.context === 'prose' && reference.line === null) return { kind: 'none' };
-  if (RUNTIME_ARTIFACT.test(base)) return { kind: 'none' };
+  if (RUNTIME_ARTIFACT.test(base) || PLACEHOLDER_SEGMENT.test(clean)) return { kind: 'none' };
 
   const looked = docDir === '' ? 'looked in the workspace root' : `looked in ${docDir}/ and the workspace root`;
   if (!clean.includes('/')) {
@@ -92,11 +94,15 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
     return { kind: 'none' };
   }
 
+  // A missing path needs a file name to be a file (`src/gone.py`); `upstream/latest` or `website/dist` may
+  // be a symlink, a build output or a branch, and silence beats a wrong finding.
+  if (!/\.[A-Za-z][\w-]*$/.test(base)) return { kind: 'none' };
   const first = clean.split('/')[0];
   for (const dir of bases) {
     const firstRel = dir === '' ? first : `${dir}/${first}`;
     if (!lookup.index.isIndexed(firstRel)) continue;
     const relPath = dir === '' ? clean : `${dir}/${clean}`;
+    if (lookup.index.isIgnored(relPath)) return { kind: 'none' };
     return { kind: 'missing', relPath, looked, nearest: nearestExisting(lookup.index, relPath) };
   }
   if (reference.line !== null && hasKnownExtension(base)) {
