@@ -65,15 +65,19 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
       if (DELETE_VERB.test(words) && !INSIDE_A_FILE.test(words)) return 'delete';
       if (CREATE_VERB.test(words)) return 'create';
     }
+    // "**Event classes:** Add `a.ts` (…) and `b.ts`": every file of a sentence that opens with "Add".
+    const sentence = words.replace(/^(?:\*\*|__)[^*_]{1,40}?:?(?:\*\*|__)\s*:?\s*/, '');
+    if (CREATE_VERB.test(sentence) && !/[.;]\s/.test(sentence)) return 'create';
   }
   if (DELETE_JUST_BEFORE.test(before)) return 'delete';
   if (CREATE_JUST_BEFORE.test(before)) return 'create';
-  if (marker) {
+  const tableRow = lineText.trimStart().startsWith('|');
+  if (marker || tableRow) {
     const leadIn = leadInOf(model, lines, line);
     if (leadIn !== null && DELETE_LEAD_IN.test(leadIn)) return 'delete';
     if (leadIn !== null && CREATE_LEAD_IN.test(leadIn)) return 'create';
     // An item that is the path alone, in a list under "## Files that were deleted" > "### Contract tests".
-    if (/^`?$/.test(before.slice(marker[0].length))) {
+    if (marker && /^`?$/.test(before.slice(marker[0].length))) {
       for (const heading of enclosingHeadings(model, line)) {
         if (DELETE_LEAD_IN.test(heading)) return 'delete';
         if (CREATE_LEAD_IN.test(heading)) return 'create';
@@ -103,7 +107,7 @@ function enclosingHeadings(model: DocModel, line: number): string[] {
 function leadInOf(model: DocModel, lines: LineIndex, line: number): string | null {
   for (let at = line - 1; at >= 0 && at >= line - 60; at--) {
     const text = lines.lineText(at);
-    if (text.trim() === '' || LIST_MARKER.test(text) || /^\s{2,}\S/.test(text) || /^\s*<!--.*-->\s*$/.test(text)) continue;
+    if (text.trim() === '' || LIST_MARKER.test(text) || /^\s{2,}\S/.test(text) || /^\s*<!--.*-->\s*$/.test(text) || /^\s*\|/.test(text)) continue;
     const heading = model.headings.find((candidate) => candidate.range.start.line <= at && at <= candidate.range.end.line);
     if (heading) return heading.text;
     // A sentence that introduces the list ("Files removed by the cleanup:"), not any paragraph above it.

@@ -20,8 +20,8 @@ import type { LineIndex } from '../model/text';
 import { fileIntent, flattenStages, innermostStage, isStageDone, stageLabel, type FileIntentKind } from '../model/referenceIntent';
 import { anchorsOfMarkdown, explicitAnchors, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
 import { basenameOf } from '../workspace/fileIndex';
-import { docDirOf } from '../workspace/paths';
-import { resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
+import { decodeLinkPath, docDirOf } from '../workspace/paths';
+import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
 import { contentDrift, judgeLines, lineText } from './referenceLines';
 import type { Fix, RuleContext } from './types';
@@ -102,8 +102,20 @@ export function targetOf(workspace: DocWorkspace, reference: Reference): Referen
   const resolved = folder.resolveReference(reference, workspace.docRelPath);
   if (resolved.kind !== 'inside') return resolved;
   const fileKind = folder.index.kindOf(resolved.relPath);
-  if (fileKind === 'none') return { kind: 'missing', relPath: resolved.relPath, looked: `looked relative to ${docDirOf(workspace.docRelPath) || 'the workspace root'}`, nearest: null };
-  return { kind: 'found', absPath: resolved.absPath, relPath: resolved.relPath, fileKind, how: 'beside-doc' };
+  if (fileKind !== 'none') return { kind: 'found', absPath: resolved.absPath, relPath: resolved.relPath, fileKind, how: 'beside-doc' };
+  // Editor and agent plans (`.cursor/plans/`) link from their project's root, as their tools render them.
+  const bases = basesOf(workspace.docRelPath);
+  if (bases.length > 2 && !reference.path.startsWith('/') && !reference.path.startsWith('.')) {
+    const fromProject = folder.resolver.resolve(decodeLinkPath(reference.path), { docDir: bases[1] });
+    if (fromProject.kind === 'inside' && folder.index.kindOf(fromProject.relPath) !== 'none') {
+      return { kind: 'found', absPath: fromProject.absPath, relPath: fromProject.relPath, fileKind: folder.index.kindOf(fromProject.relPath) as 'file' | 'dir', how: 'root' };
+    }
+  }
+  // `./failure_policy`, `/docs/quick-start`: site routes of a docs generator, not files (LICENSE is a file).
+  const name = basenameOf(resolved.relPath);
+  if (!/\.[A-Za-z][\w-]*$/.test(name) && !/^[A-Z][A-Z0-9_-]*$/.test(name)) return { kind: 'none' };
+  const dir = docDirOf(workspace.docRelPath);
+  return { kind: 'missing', relPath: resolved.relPath, looked: dir === '' ? 'looked in the workspace root' : `looked relative to ${dir}/`, nearest: null };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
   if (written === '' || NOT_WORKSPACE_PREFIX.test(written) || WINDOWS_ABSOLUTE.test(reference.path)) return { kind: 'none' };
   if (written.startsWith('/')) return rootRelative(lookup, written);
   const docDir = docDirOf(docRelPath);
-  const bases = docDir === '' ? [''] : [docDir, ''];
+  const bases = basesOf(docRelPath);
   const clean = written.replace(/^(?:\.\/)+/, '');
   const base = basenameOf(clean);
   const strongShape = reference.line !== null || hasKnownExtension(base);
@@ -109,6 +109,21 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
     return { kind: 'missing', relPath: clean, looked, nearest: null };
   }
   return { kind: 'none' };
+}
+
+/**
+ * The folders a doc's relative paths are tried against, in order: its own folder, the project that holds
+ * the editor or agent folder it lives in (`app/` for `app/.cursor/plans/x.plan.md`: those tools write
+ * paths from there), then the workspace root.
+ */
+export function basesOf(docRelPath: string): string[] {
+  const docDir = docDirOf(docRelPath);
+  const bases = [docDir];
+  const parts = docDir === '' ? [] : docDir.split('/');
+  const hidden = parts.findIndex((part) => part.length > 1 && part.startsWith('.'));
+  if (hidden > 0) bases.push(parts.slice(0, hidden).join('/'));
+  if (docDir !== '') bases.push('');
+  return bases;
 }
 
 /** `/src/x.py`: a root-relative path when it exists (GitHub reads it so), else an absolute path: not ours. */
