@@ -38,7 +38,7 @@ const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*
 const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone|replaced by)\b/i;
 
 /** A heading or lead-in that speaks of files being created ("New files", "Files to create"). */
-const CREATE_LEAD_IN = /\b(?:new files?|files? to (?:create|add)|(?:created|added) files?|files? (?:created|added))\b/i;
+const CREATE_LEAD_IN = /\bnew (?:files?|modules?|scripts?|classes|components?|tests?)\b|\b(?:files?|modules?) to (?:create|add)\b|\b(?:created|added) (?:files?|modules?)\b|\bfiles? (?:created|added)\b/i;
 /** A heading or lead-in that speaks of files being deleted ("Files to delete", "Removed files", "Files removed in 2.0"). */
 const DELETE_LEAD_IN = /\b(?:files?|modules?|scripts?)\b.*\b(?:delete[sd]?|remove[sd]?)\b|\b(?:delete[sd]?|remove[sd]?|obsolete)\b.*\b(?:files?|modules?|scripts?)\b|\bdeletions?\b/i;
 
