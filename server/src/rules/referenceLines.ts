@@ -95,7 +95,7 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
   if (drift.status === 'changed') {
     return {
       rule: 'stale-line',
-      message: `Line ${line} of ${relPath} changed since the doc was written: it read ${quoteLine(drift.was)} and now reads ${quoteLine(drift.now)}.`,
+      message: `Line ${line} of ${relPath} changed since the doc was written: it read ${quoteLine(drift.was)}; in its place there is now ${quoteLine(drift.now)}.`,
       newLine: null,
       newEnd: null,
       certain: false,

@@ -105,7 +105,7 @@ export function targetOf(workspace: DocWorkspace, reference: Reference): Referen
   if (fileKind !== 'none') return { kind: 'found', absPath: resolved.absPath, relPath: resolved.relPath, fileKind, how: 'beside-doc' };
   // Editor and agent plans (`.cursor/plans/`) link from their project's root, as their tools render them.
   const bases = basesOf(workspace.docRelPath);
-  if (bases.length > 2 && !reference.path.startsWith('/') && !reference.path.startsWith('.')) {
+  if (bases.length > 2 && !/^(?:\/|\.\.?\/)/.test(reference.path)) {
     const fromProject = folder.resolver.resolve(decodeLinkPath(reference.path), { docDir: bases[1] });
     if (fromProject.kind === 'inside' && folder.index.kindOf(fromProject.relPath) !== 'none') {
       return { kind: 'found', absPath: fromProject.absPath, relPath: fromProject.relPath, fileKind: folder.index.kindOf(fromProject.relPath) as 'file' | 'dir', how: 'root' };

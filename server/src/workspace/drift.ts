@@ -6,6 +6,7 @@
  * in the file) is taken instead. A blank or trivial line (`}`, `fi`, `return`) is never an anchor: a
  * range anchors on its first meaningful line, and a reference to a lone brace says nothing at all.
  */
+import { distance } from 'fastest-levenshtein';
 import { diffLines, type LineMap } from './git';
 
 /** Where the referenced content is now. */
@@ -14,7 +15,7 @@ export type ContentDrift =
   | { status: 'same' }
   /** The anchor text sits elsewhere now: the reference moves to `line` (and `endLine` for a range). */
   | { status: 'moved'; line: number; endLine: number | null; anchor: string }
-  /** The referenced text is gone; `now` is what the referenced line holds today (null past the end). */
+  /** The referenced text is gone; `now` is what holds its place today (null past the end). */
   | { status: 'changed'; was: string; now: string | null }
   /** Nothing can be said: no meaningful anchor line, or a line that did not exist then. */
   | { status: 'unknown' };
@@ -65,7 +66,7 @@ export function driftByContent(oldLines: readonly string[], newLines: readonly s
   if (newAnchor === null) {
     const was = oldLines[line - 1];
     const referenced = isAnchorLine(was) ? line : anchorAt;
-    return { status: 'changed', was: oldLines[referenced - 1], now: newLines[referenced - 1] ?? null };
+    return { status: 'changed', was: oldLines[referenced - 1], now: newLines[placeOf(lineMap, referenced, oldLines[referenced - 1], newLines) - 1] ?? null };
   }
   const newLine = Math.max(1, newAnchor - (anchorAt - line));
   if (newLine === line) return { status: 'same' };
@@ -76,6 +77,39 @@ export function driftByContent(oldLines: readonly string[], newLines: readonly s
     newEnd = Math.min(newEnd, Math.max(newLine, newLines.length));
   }
   return { status: 'moved', line: newLine, endLine: newEnd, anchor };
+}
+
+/**
+ * Where a changed old line sits now: in the block between the nearest unchanged lines above and below it,
+ * the line closest to the old text (edit distance), so that "in its place" names the line that replaced it.
+ */
+function placeOf(map: LineMap, line: number, oldText: string, newLines: readonly string[]): number {
+  let from = 1;
+  for (let above = line - 1; above >= 1; above--) {
+    if (map[above] > 0) {
+      from = map[above] + 1;
+      break;
+    }
+  }
+  let to = newLines.length;
+  for (let below = line + 1; below < map.length; below++) {
+    if (map[below] > 0) {
+      to = map[below] - 1;
+      break;
+    }
+  }
+  if (to < from) return from;
+  let best = from;
+  let bestScore = Infinity;
+  for (let at = from; at <= Math.min(to, from + 200); at++) {
+    const candidate = newLines[at - 1].trim();
+    const score = distance(oldText.trim(), candidate) / Math.max(1, oldText.trim().length, candidate.length);
+    if (score < bestScore) {
+      bestScore = score;
+      best = at;
+    }
+  }
+  return best;
 }
 
 /** A line of code as a message quotes it: trimmed, at most 80 characters, in backticks. */
