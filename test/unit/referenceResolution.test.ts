@@ -79,7 +79,7 @@ describe('what counts as a reference', () => {
         '13 line-out-of-range: Line 9 is past the end of every file named util.py (a/util.py has 1, b/util.py has 2).',
         '14 line-out-of-range: Lines 2-9 run past the end of scripts/start.sh, which has 3 lines.',
         '15 line-out-of-range: Line 7 is past the end of keps/sig-apps/42-signoff/kep.yaml, which has 2 lines.',
-        '16 missing-file: src/gone.py does not exist: src/ has no gone.py (looked in keps/sig-apps/42-signoff/ and the workspace root).',
+        '16 missing-file: src/gone.py does not exist: src/ has no gone.py (looked in keps/sig-apps/42-signoff/, the folders above it and the workspace root).',
       ]);
       // Navigation links what resolved, to the file a reader means.
       const workspace = new FolderWorkspace(t.root, { validate: 'stat', git: false });
@@ -98,7 +98,7 @@ describe('what counts as a reference', () => {
     try {
       const checked = await check(t.root, 'docs/plans/signoff.md', plan('- `proxy.py:42` serves the requests'));
       assert.deepEqual(referenceFindings(checked), [
-        '10 missing-file: docs/plans/proxy.py does not exist (looked in docs/plans/ and the workspace root, and no file of that name is anywhere in the workspace).',
+        '10 missing-file: docs/plans/proxy.py does not exist (looked in docs/plans/, the folders above it and the workspace root, and no file of that name is anywhere in the workspace).',
       ]);
     } finally {
       t.remove();
@@ -161,6 +161,22 @@ describe('what counts as a reference', () => {
       await main(['check', '--format', 'json', '--root', t.root, 'docs/plan.md'], io);
       const reported = (JSON.parse(out) as { diagnostics: { code: string }[] }[]).flatMap((file) => file.diagnostics).filter((diagnostic) => REFERENCE_RULES.has(diagnostic.code));
       assert.deepEqual(reported, []);
+    } finally {
+      t.remove();
+    }
+  });
+});
+
+describe('records of finished work and sub-projects', () => {
+  it('leaves a ticked task\'s renamed file alone, reports an open one, and reads partial paths of one file', async () => {
+    const doc = plan('- `src/main.tsx` is the entry of the web app\n- [x] Wrote `src/old.py` for the first cut\n- [ ] Extend `src/old.py` next', '- [ ] Wire `src/app.py` up');
+    const t = tree({ 'web/src/main.tsx': 'export {};\n', 'src/old.py': 'X = 1\n', 'src/app.py': 'Y = 2\n', 'docs/plans/p.md': doc }, true);
+    try {
+      t.git('mv', 'src/old.py', 'src/renamed.py');
+      t.git('commit', '-q', '-m', 'rename');
+      assert.deepEqual(referenceFindings(await check(t.root, 'docs/plans/p.md', doc, true)), [
+        '12 missing-file: src/old.py does not exist: src/ has no old.py (looked in docs/plans/, the folders above it and the workspace root). Git shows it was renamed to src/renamed.py.',
+      ]);
     } finally {
       t.remove();
     }

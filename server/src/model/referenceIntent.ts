@@ -29,7 +29,9 @@ const DELETE_VERB = /^(?:\*\*|__)?(?:delete[sd]?|remove[sd]?|drop|rm)\b[^`]*`?$/
 const INSIDE_A_FILE = /\b(?:from|in|inside|within|of|into|to|on|at)\s*`?$/i;
 /** The words right before the reference: "we add `x.py`", "then delete `old.py`". */
 const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
-const DELETE_JUST_BEFORE = /\b(?:delete|remove|drop)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
+const DELETE_JUST_BEFORE = /\b(?:delete[sd]?|remove[sd]?|drop(?:ped|s)?|replace[sd]?|retire[sd]?)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
+/** The words right after the reference: "`x_test.go` will be added", "`y.py` (to be created)". */
+const CREATE_JUST_AFTER = /^`?\s*(?:will be|is to be|to be|are to be|gets?)\s+(?:added|created|written|introduced)\b/i;
 
 const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\bNEW\b|\bnew file\b|\[new\]/i;
 const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]|\((?:replaced|superseded|renamed|moved|merged)\s+(?:by|to|into|with)\b/i;
@@ -38,7 +40,7 @@ const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*
 const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone|replaced by)\b/i;
 
 /** A heading or lead-in that speaks of files being created ("New files", "Files to create"). */
-const CREATE_LEAD_IN = /\bnew (?:files?|modules?|scripts?|classes|components?|tests?)\b|\b(?:files?|modules?) to (?:create|add)\b|\b(?:created|added) (?:files?|modules?)\b|\bfiles? (?:created|added)\b/i;
+const CREATE_LEAD_IN = /\bnew (?:files?|modules?|scripts?|classes|components?|tests?)\b|\b(?:will|to) be (?:added|created|written)\b|\bwe will add\b|\b(?:files?|modules?) to (?:create|add)\b|\b(?:created|added) (?:files?|modules?)\b|\bfiles? (?:created|added)\b/i;
 /** A heading or lead-in that speaks of files being deleted ("Files to delete", "Removed files", "Files removed in 2.0"). */
 const DELETE_LEAD_IN = /\b(?:files?|modules?|scripts?)\b.*\b(?:delete[sd]?|remove[sd]?)\b|\b(?:delete[sd]?|remove[sd]?|obsolete)\b.*\b(?:files?|modules?|scripts?)\b|\bdeletions?\b/i;
 
@@ -69,6 +71,7 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     const sentence = words.replace(/^(?:\*\*|__)[^*_]{1,40}?:?(?:\*\*|__)\s*:?\s*/, '');
     if (CREATE_VERB.test(sentence) && !/[.;]\s/.test(sentence)) return 'create';
   }
+  if (CREATE_JUST_AFTER.test(lineText.slice(reference.range.end.character))) return 'create';
   if (DELETE_JUST_BEFORE.test(before)) return 'delete';
   if (CREATE_JUST_BEFORE.test(before)) return 'create';
   const tableRow = lineText.trimStart().startsWith('|');

@@ -186,7 +186,7 @@ function judge(
     case 'ambiguous':
       return judgeAmbiguous(workspace, reference, target.matches);
     case 'missing':
-      return judgeMissing(workspace, reference, text, target, intents.get(target.relPath) ?? []);
+      return judgeMissing(model, workspace, lines, reference, text, target, intents.get(target.relPath) ?? []);
     case 'found': {
       const stated = intents.get(target.relPath) ?? [];
       if (intent === 'delete') {
@@ -202,9 +202,21 @@ function judge(
   }
 }
 
-function judgeMissing(workspace: DocWorkspace, reference: Reference, text: string, target: Extract<ReferenceTarget, { kind: 'missing' }>, stated: PathIntent[]): ReferenceVerdict | null {
+function judgeMissing(
+  model: DocModel,
+  workspace: DocWorkspace,
+  lines: LineIndex,
+  reference: Reference,
+  text: string,
+  target: Extract<ReferenceTarget, { kind: 'missing' }>,
+  stated: PathIntent[],
+): ReferenceVerdict | null {
   if (stated.some((entry) => entry.kind === 'delete')) return null;
   const creating = stated.filter((entry) => entry.kind === 'create');
+  // A record of finished work (a ticked task, a done stage) names files as they were then; a file git saw
+  // renamed since is history, not rot.
+  const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
+  if (renamed !== null && isDoneHere(model, lines, reference)) return null;
   const fixes = renameFixes(workspace, reference, text, target.relPath);
   if (creating.length > 0) {
     if (creating.some((entry) => entry.stage === null || !isStageDone(entry.stage))) return null;
@@ -215,6 +227,20 @@ function judgeMissing(workspace: DocWorkspace, reference: Reference, text: strin
     target.nearest === null ? '' : `: ${target.nearest === '' ? 'the workspace root' : `${target.nearest}/`} has no ${target.relPath.slice(target.nearest === '' ? 0 : target.nearest.length + 1)}`;
   const found = fixes.length > 0 ? ` ${why(fixes[0])}.` : '';
   return { rule: 'missing-file', message: `${target.relPath} does not exist${where} (${target.looked}).${found}`, fixes };
+}
+
+/** True when the reference sits in a ticked task (its own line or the item it continues) or a done stage. */
+function isDoneHere(model: DocModel, lines: LineIndex, reference: Reference): boolean {
+  const line = reference.range.start.line;
+  const stage = innermostStage(flattenStages(model.stages), line);
+  if (stage !== null && isStageDone(stage)) return true;
+  for (let at = line; at >= 0 && at >= line - 6; at--) {
+    const text = lines.lineText(at);
+    const item = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\])?/.exec(text);
+    if (item) return item[1] === 'x' || item[1] === 'X';
+    if (text.trim() === '' || (at < line && !/^\s+\S/.test(text))) return false;
+  }
+  return false;
 }
 
 /** A bare name several files carry: a line number past the end of every one of them is still a finding. */

@@ -53,7 +53,8 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
   if (written === '' || NOT_WORKSPACE_PREFIX.test(written) || WINDOWS_ABSOLUTE.test(reference.path)) return { kind: 'none' };
   if (written.startsWith('/')) return rootRelative(lookup, written);
   const docDir = docDirOf(docRelPath);
-  const bases = basesOf(docRelPath);
+  // Sub-projects write paths from their own root: try every folder from the doc's up to the root.
+  const bases = ancestorsOf(docRelPath);
   const clean = written.replace(/^(?:\.\/)+/, '');
   const base = basenameOf(clean);
   const strongShape = reference.line !== null || hasKnownExtension(base);
@@ -78,7 +79,7 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
   if (reference.context === 'prose' && reference.line === null) return { kind: 'none' };
   if (RUNTIME_ARTIFACT.test(base) || PLACEHOLDER_SEGMENT.test(clean)) return { kind: 'none' };
 
-  const looked = docDir === '' ? 'looked in the workspace root' : `looked in ${docDir}/ and the workspace root`;
+  const looked = docDir === '' ? 'looked in the workspace root' : docDir.includes('/') ? `looked in ${docDir}/, the folders above it and the workspace root` : `looked in ${docDir}/ and the workspace root`;
   if (!clean.includes('/')) {
     const matches = lookup.index.byBasename(clean);
     if (matches.length === 1) {
@@ -97,6 +98,14 @@ export function resolveReferenceTarget(lookup: ReferenceLookup, reference: Pick<
   // A missing path needs a file name to be a file (`src/gone.py`); `upstream/latest` or `website/dist` may
   // be a symlink, a build output or a branch, and silence beats a wrong finding.
   if (!/\.[A-Za-z][\w-]*$/.test(base)) return { kind: 'none' };
+  // A partial path of one file (`src/main.tsx` for `web/src/main.tsx`, `ui/StatCard.tsx`) names that file.
+  const bySuffix = lookup.index.byBasename(base).filter((path) => path.endsWith(`/${clean}`));
+  if (bySuffix.length === 1) {
+    const physical = lookup.resolver.physical(bySuffix[0]);
+    if (physical.kind !== 'inside') return physical;
+    return { kind: 'found', absPath: physical.absPath, relPath: physical.relPath, fileKind: 'file', how: 'by-name' };
+  }
+  if (bySuffix.length > 1) return { kind: 'ambiguous', matches: [...bySuffix].sort() };
   const first = clean.split('/')[0];
   for (const dir of bases) {
     const firstRel = dir === '' ? first : `${dir}/${first}`;
@@ -124,6 +133,14 @@ export function basesOf(docRelPath: string): string[] {
   if (hidden > 0) bases.push(parts.slice(0, hidden).join('/'));
   if (docDir !== '') bases.push('');
   return bases;
+}
+
+/** The doc's folder and each folder above it, nearest first, ending with the root (''). */
+function ancestorsOf(docRelPath: string): string[] {
+  const parts = docDirOf(docRelPath).split('/').filter((part) => part !== '');
+  const out: string[] = [];
+  for (let count = parts.length; count >= 0; count--) out.push(parts.slice(0, count).join('/'));
+  return out;
 }
 
 /** `/src/x.py`: a root-relative path when it exists (GitHub reads it so), else an absolute path: not ours. */
