@@ -20,7 +20,7 @@ const LIST_MARKER = /^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
 /** Task ids and tags of spec-driven lists: `T012`, `[P]`, `[US1]`, `1.2`. */
 const TASK_PREFIX = /^(?:(?:T\d+|\d+(?:\.\d+)*\.?|\[[^\]\n]{1,12}\])\s+)+/;
 
-const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduce|scaffold|generate|target|destination)\b(?:\s*:)?/i;
+const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduce|scaffold|generate|implement|restore|target|destination)\b(?:\s*:)?/i;
 /**
  * "Delete: `x`", "Remove the old file `x`", "T002 [P] Delete stacked PR command `x`": the verb applies to
  * the file itself, not to code inside it ("Remove the retry loop from `x`" deletes nothing).
@@ -31,7 +31,7 @@ const INSIDE_A_FILE = /\b(?:from|in|inside|within|of|into|to|on|at)\s*`?$/i;
 const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 const DELETE_JUST_BEFORE = /\b(?:delete[sd]?|remove[sd]?|drop(?:ped|s)?|replace[sd]?|retire[sd]?)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
 /** The words right after the reference: "`x_test.go` will be added", "`y.py` (to be created)". */
-const CREATE_JUST_AFTER = /^`?\s*(?:will be|is to be|to be|are to be|gets?)\s+(?:added|created|written|introduced)\b/i;
+const CREATE_JUST_AFTER = /^`?\s*(?:(?:will be|is to be|to be|are to be|gets?)\s+(?:added|created|written|introduced)\b|\((?:or equivalent|or similar|proposed|planned)\))/i;
 
 const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\bNEW\b|\bnew file\b|\[new\]/i;
 const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]|\((?:replaced|superseded|renamed|moved|merged)\s+(?:by|to|into|with)\b/i;

@@ -125,6 +125,8 @@ interface PathIntent {
   kind: FileIntentKind;
   stage: Stage | null;
   reference: Reference;
+  /** The task box on the reference's line: ticked, open, or none. */
+  ticked: boolean | null;
 }
 
 function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): ReferenceAnalysis {
@@ -143,7 +145,8 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
     }
     if (intent !== null && (target.kind === 'found' || target.kind === 'missing')) {
       const list = intents.get(target.relPath) ?? [];
-      list.push({ kind: intent, stage: innermostStage(stages, reference.range.start.line), reference });
+      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(lines.lineText(reference.range.start.line));
+      list.push({ kind: intent, stage: innermostStage(stages, reference.range.start.line), reference, ticked: box ? box[1] !== ' ' : null });
       intents.set(target.relPath, list);
     }
     prepared.push({ reference, text, target, intent });
@@ -219,9 +222,12 @@ function judgeMissing(
   if (renamed !== null && isDoneHere(model, lines, reference)) return null;
   const fixes = renameFixes(workspace, reference, text, target.relPath);
   if (creating.length > 0) {
-    if (creating.some((entry) => entry.stage === null || !isStageDone(entry.stage))) return null;
-    const stage = creating[0].stage!;
-    return { rule: 'missing-file', message: `${target.relPath} does not exist, though ${stageLabel(stage)}, which creates it, is marked done.`, fixes, severity: 'error' };
+    // The work that creates it is done when its task is ticked, or (without a box) its stage is marked done.
+    const pending = (entry: PathIntent) => entry.ticked === false || (entry.ticked === null && (entry.stage === null || !isStageDone(entry.stage)));
+    if (creating.some(pending)) return null;
+    const stage = creating[0].stage;
+    const claim = stage !== null && isStageDone(stage) ? `${stageLabel(stage)}, which creates it, is marked done` : 'the task that creates it is ticked';
+    return { rule: 'missing-file', message: `${target.relPath} does not exist, though ${claim}.`, fixes, severity: 'error' };
   }
   const where =
     target.nearest === null ? '' : `: ${target.nearest === '' ? 'the workspace root' : `${target.nearest}/`} has no ${target.relPath.slice(target.nearest === '' ? 0 : target.nearest.length + 1)}`;

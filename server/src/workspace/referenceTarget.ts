@@ -43,7 +43,7 @@ export type ReferenceTarget =
 const NOT_WORKSPACE_PREFIX = /^(?:~|\$|%|<|\{)/;
 const WINDOWS_ABSOLUTE = /^(?:[A-Za-z]:[\\/]|\\\\)/;
 /** Example names in instructions (`rfcs/0000-my-feature.md`, `your-app/config.yml`): not files of the repo. */
-const PLACEHOLDER_SEGMENT = /(?:^|[/_-])(?:my|your)[-_]|(?:^|\/)(?:example|foo|bar|xxx+|N{3,})(?:[./_-]|$)/i;
+const PLACEHOLDER_SEGMENT = /(?:^|[/_-])(?:my|your)[-_]|(?:^|\/)(?:example|foo|bar|xxx+|N{3,})(?:[./_-]|$)|YYYY|\bMM-DD\b/i;
 /** Files a running program writes, which a doc names but a repository does not hold. */
 const RUNTIME_ARTIFACT = /\.(?:pid|log|sock|tmp)$|\.local(?:\.\w+)?$/i;
 
