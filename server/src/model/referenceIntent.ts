@@ -30,6 +30,8 @@ const INSIDE_A_FILE = /\b(?:from|in|inside|within|of|into|to|on|at)\s*`?$/i;
 /** The words right before the reference: "we add `x.py`", "then delete `old.py`". */
 const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 const DELETE_JUST_BEFORE = /\b(?:delete[sd]?|remove[sd]?|drop(?:ped|s)?|replace[sd]?|retire[sd]?)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
+const FILE_LABEL = /^\s*(?:\*\*|__)?(?:file|new file|seed data|migration)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
+const SOURCE_LABEL = /^\s*(?:\*\*|__)?source(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 /** The words right after the reference: "`x_test.go` will be added", "`y.py` (to be created)". */
 const CREATE_JUST_AFTER = /^`?\s*(?:(?:will be|is to be|to be|are to be|gets?)\s+(?:added|created|written|introduced)\b|\((?:or equivalent|or similar|proposed|planned)\))/i;
 
@@ -72,6 +74,13 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     if (CREATE_VERB.test(sentence) && !/[.;]\s/.test(sentence)) return 'create';
   }
   if (CREATE_JUST_AFTER.test(lineText.slice(reference.range.end.character))) return 'create';
+  // "**File:** `x`" heading a section that writes the file; "**Source:** `a`" above "**Target:** `b`" moves a.
+  if (FILE_LABEL.test(before)) return 'create';
+  if (SOURCE_LABEL.test(before)) {
+    for (let at = line + 1; at <= line + 3 && at < lines.lineCount; at++) {
+      if (/^\s*(?:\*\*|__)?(?:target|destination)\b/i.test(lines.lineText(at))) return 'delete';
+    }
+  }
   if (DELETE_JUST_BEFORE.test(before)) return 'delete';
   if (CREATE_JUST_BEFORE.test(before)) return 'create';
   const tableRow = lineText.trimStart().startsWith('|');
