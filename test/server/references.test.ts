@@ -82,7 +82,7 @@ describe('file references over LSP', () => {
     assert.equal(String(stale.message), 'Line 2 of src/service.py no longer holds Service.start: it is now at line 5.');
     assert.deepEqual(stale.range, { start: { line: 8, character: 3 }, end: { line: 8, character: 19 } });
     const drift = published.diagnostics.find((diagnostic) => diagnostic.code === 'line-drift')!;
-    assert.match(String(drift.message), /moved to 8 since this doc was last committed/);
+    assert.match(String(drift.message), /has moved from line 5 to 8 of src\/service.py since this doc was last committed/);
 
     const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
     const serviceLinks = links.filter((link) => link.target?.includes('service.py'));

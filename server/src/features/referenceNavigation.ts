@@ -10,6 +10,7 @@ import { CompletionItemKind, MarkupKind, type CompletionItem, type DocumentLink,
 import { URI } from 'vscode-uri';
 import { comparePositions } from '../model/text';
 import type { Reference } from '../model/types';
+import { targetOf } from '../rules/references-shared';
 import { grammarForPath } from '../workspace/grammars';
 import type { NavigationContext, NavigationProvider } from './navigation';
 
@@ -56,8 +57,9 @@ export const referenceNavigation: NavigationProvider = {
     const links: DocumentLink[] = [];
     for (const reference of context.checked.built.model.references) {
       if (reference.form === 'link') continue;
-      const resolved = workspace.folder.resolveReference(reference, workspace.docRelPath);
-      if (resolved.kind !== 'inside' || workspace.folder.index.kindOf(resolved.relPath) === 'none') continue;
+      // Only what names a file of this workspace is linked: `isize/usize` or `k8s.io/api` are not.
+      const resolved = targetOf(workspace, reference);
+      if (resolved.kind !== 'found') continue;
       const where = reference.line === null ? '' : reference.endLine !== null && reference.endLine > reference.line ? ` at lines ${reference.line}-${reference.endLine}` : ` at line ${reference.line}`;
       links.push({ range: reference.range, target: referenceTarget(resolved.absPath, reference), tooltip: `Open ${resolved.relPath}${where}` });
     }
@@ -70,11 +72,21 @@ export const referenceNavigation: NavigationProvider = {
     const reference = context.checked.built.model.references.find((candidate) => candidate.form !== 'link' && inside(position, candidate));
     if (!reference) return null;
     const say = (value: string): Hover => ({ contents: { kind: MarkupKind.Markdown, value }, range: reference.range });
-    const resolved = workspace.folder.resolveReference(reference, workspace.docRelPath);
-    if (resolved.kind !== 'inside') return say(`**${reference.path}**: ${resolved.reason}. DocPlan does not read it.`);
-    const kind = workspace.folder.index.kindOf(resolved.relPath);
-    if (kind === 'none') return say(`**${resolved.relPath}** does not exist.`);
-    if (kind === 'dir') return say(`**${resolved.relPath}/** (a directory)`);
+    const resolved = targetOf(workspace, reference);
+    switch (resolved.kind) {
+      case 'none':
+        return null;
+      case 'escapes':
+      case 'unresolvable':
+        return say(`**${reference.path}**: ${resolved.reason}. DocPlan does not read it.`);
+      case 'ambiguous':
+        return say(`**${reference.path}** names ${resolved.matches.length} files: ${resolved.matches.slice(0, 8).join(', ')}${resolved.matches.length > 8 ? ', …' : ''}.`);
+      case 'missing':
+        return say(`**${resolved.relPath}** does not exist (${resolved.looked}).`);
+      case 'found':
+        break;
+    }
+    if (resolved.fileKind === 'dir') return say(`**${resolved.relPath}/** (a directory)`);
     const text = workspace.folder.files.text(resolved.absPath);
     if (!text.ok) {
       if (text.reason !== 'too-large' || reference.line === null) return say(`**${resolved.relPath}**: ${text.message.replace(resolved.absPath, 'the file')}`);

@@ -1,7 +1,8 @@
 /**
  * Recognising file references in the text DocPlan already parsed: code spans (`src/x.py:42`), prose
  * (`see src/x.py:42`), Markdown links and code-block header comments (`# src/x.py:664`). Resolution against
- * the workspace happens elsewhere; this module only reads shapes.
+ * the workspace happens elsewhere (`workspace/referenceTarget.ts`): these are candidates, and only those that
+ * resolve, or whose first segment exists, are references.
  */
 import type { ReferenceForm } from './types';
 
@@ -33,6 +34,11 @@ export function looksLikePath(path: string): boolean {
   return true;
 }
 
+/** True when a file name ends in an extension of source, config or docs (`x.py`, `kep.yaml`). */
+export function hasKnownExtension(name: string): boolean {
+  return KNOWN_EXTENSION.test(name);
+}
+
 const KNOWN_EXTENSION =
   /\.(?:py|pyi|ts|tsx|js|jsx|mjs|cjs|go|rs|java|kt|kts|scala|c|cc|cpp|cxx|h|hh|hpp|cs|rb|php|swift|m|mm|sh|bash|zsh|ps1|sql|proto|md|mdx|rst|txt|json|jsonc|ya?ml|toml|ini|cfg|conf|lock|xml|html|css|scss|less|vue|svelte|lua|r|jl|ex|exs|erl|hs|ml|clj|dart|tf|gradle|properties|env|dockerfile|ipynb|csv|tsv)$/i;
 
@@ -52,8 +58,11 @@ export function parseReferenceText(text: string): ReferenceShape | null {
   return { form: 'path', path, line: null, endLine: null };
 }
 
-/** Finds `path:line` references in prose; bare paths in prose are too ambiguous to count. */
-export const PROSE_REFERENCE = /(?<![\w/.:@-])((?:\.{1,2}\/)?(?:[\w@+.-]+\/)+[\w@+-][\w@+.-]*\.[A-Za-z][A-Za-z0-9]{0,9}):(\d+)(?:-(\d+))?(?![\w:/])/g;
+/**
+ * Finds `path:line` and `name.ext:line` references in prose. Paths without a line are too ambiguous in
+ * prose; whether a match names a workspace file is decided when it is resolved.
+ */
+export const PROSE_REFERENCE = /(?<![\w/.:@-])((?:\.{1,2}\/)?(?:[\w@+.-]+\/)*[\w@+-][\w@+.-]*\.[A-Za-z][A-Za-z0-9]{0,9}):(\d+)(?:-(\d+))?(?![\w:/])/g;
 
 /** Matches a code block's header comment: `# src/x.py:664`, `// src/x.ts:12 (modify)`. */
 export const CODE_HEADER = /^\s*(?:#|\/\/|--|;|<!--)\s*(\S+?)(?:\s+\(.*\))?\s*(?:-->)?\s*$/;

@@ -13,6 +13,7 @@ import { dependencyCycle } from './dependency-cycle';
 import { statusMismatch } from './status-mismatch';
 import { validationWithoutCommand } from './validation-without-command';
 import { missingFile } from './missing-file';
+import { fileNotDeleted } from './file-not-deleted';
 import { lineOutOfRange } from './line-out-of-range';
 import { staleLine } from './stale-line';
 import { lineDrift } from './line-drift';
@@ -45,6 +46,7 @@ export const ALL_RULES: readonly Rule[] = [
   statusMismatch,
   validationWithoutCommand,
   missingFile,
+  fileNotDeleted,
   lineOutOfRange,
   staleLine,
   lineDrift,

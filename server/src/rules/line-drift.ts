@@ -1,10 +1,10 @@
-/** `line-drift`: Git shows the referenced lines moved since the doc was last committed. Shares one analysis of the document's references (`references-shared.ts`). */
+/** `line-drift`: The referenced line's text sits elsewhere now, per git, since the doc was last committed. Shares one analysis of the document's references (`references-shared.ts`). */
 import type { Rule } from './types';
 import { reportVerdicts } from './references-shared';
 
 export const lineDrift: Rule = {
   id: 'line-drift',
-  description: 'Git shows the referenced lines moved since the doc was last committed.',
+  description: "The referenced line's text sits elsewhere now, per git, since the doc was last committed.",
   defaultSeverity: 'info',
   kinds: ['design', 'plan', 'tracker'],
   check(model, context) {

@@ -1,13 +1,31 @@
-import type { Range, Span } from '../model/types';
+/**
+ * `placeholder-text`: template text a writer forgot, and nothing wider (formats.md section 4). Template
+ * shapes: an instruction in brackets (`[describe the problem]`, `[Your name]`, `[link here]`), a Title
+ * Case slot in braces (`{Stage Name}`) or a lone slot in prose (`for {module}`), and the words TODO, TBD,
+ * FIXME, XXX in prose outside code.
+ *
+ * Not placeholders: reference-style links whose definition is anywhere in the document, footnotes
+ * `[^1]`, LaTeX inside `$…$`, task boxes, editorial tags in headings (`[Scoped for Beta in 1.36]`,
+ * `[optional]`), citations `[1]`, format strings inside quotes (`"score: {score}"`), brace expansion
+ * (`{core,graph}`) and naming patterns (`{repo}--{branch}`).
+ */
+import type { Heading, Range, Span } from '../model/types';
 import type { LineIndex } from '../model/text';
 import type { Rule } from './types';
 
-/** `[describe the problem]`: 2 to 9 words in brackets (links and references were already parsed away). */
-const BRACKETED = /\[([^[\]\n]+)\](?![(:[])/g;
-/** `{Stage Name}`, `{module}`, `{N}` in prose (not `${VAR}` and not `{}`). */
-const BRACED = /(?<![$\w{])\{([A-Za-z][\w .,'/-]{0,80})\}(?!\})/g;
+/** `[…]` not followed by `(`, `:` or `[` (links, definitions and full reference links were parsed away). */
+const BRACKETED = /(?<!\])\[([^[\]\n^][^[\]\n]*)\](?![(:[])/g;
+/** Words that open a template instruction: `[describe …]`, `[add a link]`, `[to be defined]`. */
+const INSTRUCTION =
+  /^(?:describe|explain|add|insert|list|enter|fill(?: in)?|write|provide|summari[sz]e|specify|state|outline|include|replace(?: with)?|link to|put|give|name of|the name of|short|brief|one[- ]line|to be (?:defined|determined|decided|written|added)|todo|tbd)\b/i;
+/** `{Stage Name}`, `{module}` (not `${VAR}`, not `{}`). */
+const BRACED = /(?<![$\w{])\{([A-Za-z][\w .'/-]{0,80})\}(?!\})/g;
 /** Upper-case markers writers leave behind. */
 const MARKERS = /(?<![\w-])(TODO|TBD|FIXME|XXX)(?![\w-])/g;
+/** `$…$` and `$$…$$` math (not a lone dollar amount). */
+const MATH = /\$\$[^$]+\$\$|\$(?=\S)[^$\n]*?\S\$(?!\d)/g;
+/** Quoted strings: format strings and examples live there, not template slots. */
+const QUOTED = /"[^"\n]*"|“[^”\n]*”|'[^'\n]*'(?!\w)/g;
 
 interface Placeholder {
   start: number;
@@ -15,14 +33,19 @@ interface Placeholder {
   what: string;
 }
 
-function bracketed(text: string): Placeholder[] {
+/** Replaces each match of `pattern` by spaces, so offsets stay where they were. */
+function blank(text: string, pattern: RegExp): string {
+  return text.replace(pattern, (match) => ' '.repeat(match.length));
+}
+
+function bracketed(text: string, definitions: ReadonlySet<string>): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of text.matchAll(BRACKETED)) {
     const inner = match[1].trim();
+    if (definitions.has(normalizeLabel(inner))) continue;
     const words = inner.split(/\s+/).filter((word) => word.length > 0);
-    if (words.length < 2 || words.length > 9 || !/\p{L}/u.test(inner)) continue;
-    // Citations and footnote-like lists: `[1, 2]`, `[x] done`.
-    if (/^[\d\s,;-]+$/.test(inner)) continue;
+    if (words.length < 2 || words.length > 12) continue;
+    if (!INSTRUCTION.test(inner) && !/\byour\b/i.test(inner) && !/\bhere$/i.test(inner)) continue;
     const start = match.index ?? 0;
     found.push({ start, end: start + match[0].length, what: match[0] });
   }
@@ -33,7 +56,12 @@ function braced(text: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of text.matchAll(BRACED)) {
     const start = match.index ?? 0;
-    found.push({ start, end: start + match[0].length, what: match[0] });
+    const end = start + match[0].length;
+    // A slot stands alone in the sentence: `{repo}--{branch}`, `file_{n}.txt`, `src/{a}` are patterns.
+    const before = text[start - 1] ?? ' ';
+    const after = text[end] ?? ' ';
+    if (!/[\s(]/.test(before) || !/[\s).,;:!?]/.test(after)) continue;
+    found.push({ start, end, what: match[0] });
   }
   return found;
 }
@@ -42,9 +70,23 @@ function markers(text: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of text.matchAll(MARKERS)) {
     const start = match.index ?? 0;
+    // "remove any TODO comments", "the FIXME markers": the word named, not left behind.
+    if (/^\s*(?:comments?|markers?|items?|lists?|notes?|tags?)\b/i.test(text.slice(start + match[0].length))) continue;
+    if (/\b(?:any|no|all|the|remaining|open|those|these)\s+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
     found.push({ start, end: start + match[0].length, what: match[0] });
   }
   return found;
+}
+
+function normalizeLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Labels of every link definition in the document (`[RFC 192]: https://…`), wherever it sits. */
+function linkDefinitions(text: string): Set<string> {
+  const labels = new Set<string>();
+  for (const match of text.matchAll(/^ {0,3}\[([^\]\n]+)\]:/gm)) labels.add(normalizeLabel(match[1]));
+  return labels;
 }
 
 /** Range of a placeholder inside a prose span; the whole span when the span's text is not its source text. */
@@ -55,6 +97,10 @@ function placeholderRange(span: Span, placeholder: Placeholder, lines: LineIndex
   return lines.range(start + placeholder.start, start + placeholder.end);
 }
 
+function inHeading(headings: readonly Heading[], span: Span): boolean {
+  return headings.some((heading) => !heading.pseudo && heading.range.start.line <= span.range.start.line && span.range.start.line <= heading.range.end.line);
+}
+
 /** Template text left in a doc reads as a decision that was never made. */
 export const placeholderText: Rule = {
   id: 'placeholder-text',
@@ -62,16 +108,19 @@ export const placeholderText: Rule = {
   defaultSeverity: 'warning',
   kinds: ['design', 'plan', 'tracker'],
   check(model, context) {
-    // A heading that is only the word ("### TODO" as a task list's title) names a section, it is not a gap.
-    const headingTexts = new Set(model.headings.filter((heading) => /^[A-Z]+$/.test(heading.text)).map((heading) => `${heading.textRange.start.line}:${heading.text}`));
+    // A heading or bold label that is only the word ("### TODO", "**TODO:**") names a list, it is not a gap.
+    const definitions = linkDefinitions(model.text);
     for (const span of model.prose) {
       if (!/[[{TFX]/.test(span.text)) continue;
-      const wholeHeading = headingTexts.has(`${span.range.start.line}:${span.text.trim()}`);
-      const found = [...bracketed(span.text), ...braced(span.text), ...(wholeHeading ? [] : markers(span.text))];
+      const heading = inHeading(model.headings, span);
+      const whole = heading ? /^\s*(?:TODO|TBD|FIXME|XXX)\s*:?\s*$/.test(span.text) : /^\s*(?:TODO|TBD|FIXME|XXX)\s*:\s*$/.test(span.text);
+      const text = blank(blank(span.text, MATH), QUOTED);
+      const found = [...(heading ? [] : bracketed(text, definitions)), ...(heading ? [] : braced(text)), ...(whole ? [] : markers(text))];
       found.sort((a, b) => a.start - b.start);
       for (const placeholder of found) {
+        const what = span.text.slice(placeholder.start, placeholder.end);
         context.report({
-          message: `Placeholder text left in the document: ${placeholder.what}. Replace it with the real content.`,
+          message: `Placeholder text left in the document: ${what}. Replace it with the real content.`,
           range: placeholderRange(span, placeholder, context.lines),
         });
       }

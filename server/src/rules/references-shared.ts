@@ -1,11 +1,13 @@
 /**
  * One analysis of a document's file references, shared by the reference rules (`missing-file`,
- * `line-out-of-range`, `stale-line`, `line-drift`, `broken-doc-link`, `reference-outside-workspace`,
- * `reference-unreadable`) and the navigation features.
+ * `file-not-deleted`, `line-out-of-range`, `stale-line`, `line-drift`, `broken-doc-link`,
+ * `reference-outside-workspace`, `reference-unreadable`) and the navigation features.
  *
- * Each reference gets exactly one verdict, so that two rules never report the same reference with
- * competing fixes: escapes and unreadable files first, then missing files and links, then the line
- * checks in the order out-of-range > stale symbol > git drift.
+ * The model holds reference *candidates* (anything shaped like a path); `resolveReferenceTarget` decides
+ * which of them name files of this workspace, so `isize/usize` or `k8s.io/api` never reach a rule. Each
+ * reference then gets exactly one verdict, so that two rules never report the same reference with
+ * competing fixes: escapes and unreadable files first, then the doc's intent (files it creates or
+ * deletes), missing files and links, then the line checks (out-of-range > symbol > content drift).
  *
  * The analysis reads the prepared workspace synchronously (`FolderWorkspace.prepare` ran before the check)
  * and is memoised for the rest of the current synchronous check (every rule of one `checkModel` call asks
@@ -13,30 +15,38 @@
  */
 import { posix } from 'node:path';
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { DocModel, Heading, Reference, Stage } from '../model/types';
+import type { DocModel, Reference, Stage } from '../model/types';
 import type { LineIndex } from '../model/text';
+import { fileIntent, flattenStages, innermostStage, isStageDone, stageLabel, type FileIntentKind } from '../model/referenceIntent';
+import { anchorsOfMarkdown, explicitAnchors, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
 import { basenameOf } from '../workspace/fileIndex';
-import { isUnknown, referenceWasCommitted } from '../workspace/git';
-import { docDirOf } from '../workspace/paths';
-import { checkSymbolAtLine, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
+import { decodeLinkPath, docDirOf } from '../workspace/paths';
+import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
+import { contentDrift, judgeLines, lineText } from './referenceLines';
 import type { Fix, RuleContext } from './types';
+
+export { anchorsOfMarkdown, headingSlug } from '../workspace/anchors';
 
 /** What is wrong with one reference (at most one verdict per reference). */
 export type ReferenceVerdict =
   | { rule: 'reference-outside-workspace'; message: string }
   | { rule: 'reference-unreadable'; message: string }
   | { rule: 'missing-file'; message: string; fixes: Fix[]; severity?: 'error' }
+  | { rule: 'file-not-deleted'; message: string }
   | { rule: 'broken-doc-link'; message: string; fixes: Fix[] }
-  | { rule: 'line-out-of-range'; message: string; newLine: number | null; newEnd: number | null }
-  | { rule: 'stale-line'; message: string; newLine: number | null; newEnd: number | null; certain: boolean }
-  | { rule: 'line-drift'; message: string; newLine: number; newEnd: number | null };
+  /** `because` completes the fix title: "Update the reference to line 12 (where `def run` is now)". */
+  | { rule: 'line-out-of-range'; message: string; newLine: number | null; newEnd: number | null; because: string }
+  | { rule: 'stale-line'; message: string; newLine: number | null; newEnd: number | null; certain: boolean; because: string }
+  | { rule: 'line-drift'; message: string; newLine: number; newEnd: number | null; because: string };
 
-/** A reference with its verdict (null: fine, or nothing can be said). */
+/** A reference with what it names and its verdict. */
 export interface AnalyzedReference {
   reference: Reference;
   /** The reference as written in the doc. */
   text: string;
+  /** What it names (links: `found`, `missing` or `none` for same-document anchors). */
+  target: ReferenceTarget;
   verdict: ReferenceVerdict | null;
   /** The edit that updates its line number(s), when the verdict proposes a new line. */
   lineEdit: TextEdit | null;
@@ -71,10 +81,11 @@ export function reportVerdicts(model: DocModel, context: RuleContext, rule: Refe
     if (verdict === null || verdict.rule !== rule) continue;
     const fixes: Fix[] = [];
     if ('fixes' in verdict) fixes.push(...verdict.fixes);
-    if (item.lineEdit) {
+    if (item.lineEdit && 'newLine' in verdict && verdict.newLine !== null) {
       const certain = verdict.rule !== 'stale-line' || verdict.certain;
-      const to = verdict.rule === 'stale-line' || verdict.rule === 'line-drift' || verdict.rule === 'line-out-of-range' ? lineText(verdict.newLine, verdict.newEnd) : '';
-      fixes.push({ title: `Update the reference to line ${to}`, edits: [item.lineEdit], fixAll: certain, preferred: true });
+      const to = lineText(verdict.newLine, verdict.newEnd);
+      const why = verdict.because === '' ? '' : ` (${verdict.because})`;
+      fixes.push({ title: `Update the reference to line${to.includes('-') ? 's' : ''} ${to}${why}`, edits: [item.lineEdit], fixAll: certain, preferred: true });
       if (analysis.fixEverything) fixes.push(analysis.fixEverything);
     }
     // A done stage's missing file is an error, unless the user configured the rule's severity.
@@ -83,182 +94,201 @@ export function reportVerdicts(model: DocModel, context: RuleContext, rule: Refe
   }
 }
 
-function lineText(line: number | null, end: number | null): string {
-  return end !== null && line !== null && end !== line ? `${line}-${end}` : String(line);
+/** What a reference candidate names in the document's workspace folder (links resolve relative to the doc). */
+export function targetOf(workspace: DocWorkspace, reference: Reference): ReferenceTarget {
+  const folder = workspace.folder;
+  if (reference.form !== 'link') return resolveReferenceTarget(folder, reference, workspace.docRelPath);
+  if (reference.path === '') return { kind: 'none' };
+  const resolved = folder.resolveReference(reference, workspace.docRelPath);
+  if (resolved.kind !== 'inside') return resolved;
+  const fileKind = folder.index.kindOf(resolved.relPath);
+  if (fileKind !== 'none') return { kind: 'found', absPath: resolved.absPath, relPath: resolved.relPath, fileKind, how: 'beside-doc' };
+  // Editor and agent plans (`.cursor/plans/`) link from their project's root, as their tools render them.
+  const bases = basesOf(workspace.docRelPath);
+  if (bases.length > 2 && !/^(?:\/|\.\.?\/)/.test(reference.path)) {
+    const fromProject = folder.resolver.resolve(decodeLinkPath(reference.path), { docDir: bases[1] });
+    if (fromProject.kind === 'inside' && folder.index.kindOf(fromProject.relPath) !== 'none') {
+      return { kind: 'found', absPath: fromProject.absPath, relPath: fromProject.relPath, fileKind: folder.index.kindOf(fromProject.relPath) as 'file' | 'dir', how: 'root' };
+    }
+  }
+  // `./failure_policy`, `/docs/quick-start`: site routes of a docs generator, not files (LICENSE is a file).
+  const name = basenameOf(resolved.relPath);
+  if (!/\.[A-Za-z][\w-]*$/.test(name) && !/^[A-Z][A-Z0-9_-]*$/.test(name)) return { kind: 'none' };
+  const dir = docDirOf(workspace.docRelPath);
+  return { kind: 'missing', relPath: resolved.relPath, looked: dir === '' ? 'looked in the workspace root' : `looked relative to ${dir}/`, nearest: null };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** What the doc intends for one folder-relative path, from every reference that states an intent. */
+interface PathIntent {
+  kind: FileIntentKind;
+  stage: Stage | null;
+  reference: Reference;
+  /** The task box on the reference's line: ticked, open, or none. */
+  ticked: boolean | null;
+}
+
 function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): ReferenceAnalysis {
-  const newFiles = newFileDeclarations(model, workspace, lines);
-  const items: AnalyzedReference[] = [];
+  const stages = flattenStages(model.stages);
+  const prepared: { reference: Reference; text: string; target: ReferenceTarget; intent: FileIntentKind | null }[] = [];
+  const intents = new Map<string, PathIntent[]>();
   for (const reference of model.references) {
     const text = lines.text.slice(lines.offsetAt(reference.range.start), lines.offsetAt(reference.range.end));
+    let target: ReferenceTarget = { kind: 'none' };
+    let intent: FileIntentKind | null = null;
+    try {
+      target = targetOf(workspace, reference);
+      if (reference.form !== 'link' && (target.kind === 'found' || target.kind === 'missing')) intent = fileIntent(model, lines, reference);
+    } catch {
+      target = { kind: 'none' }; // One odd reference must not hide the others.
+    }
+    if (intent !== null && (target.kind === 'found' || target.kind === 'missing')) {
+      const list = intents.get(target.relPath) ?? [];
+      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(lines.lineText(reference.range.start.line));
+      list.push({ kind: intent, stage: innermostStage(stages, reference.range.start.line), reference, ticked: box ? box[1] !== ' ' : null });
+      intents.set(target.relPath, list);
+    }
+    prepared.push({ reference, text, target, intent });
+  }
+  const items: AnalyzedReference[] = [];
+  for (const { reference, text, target, intent } of prepared) {
     let verdict: ReferenceVerdict | null = null;
     try {
-      verdict = judge(model, workspace, lines, reference, text, newFiles);
+      verdict = judge(model, workspace, lines, reference, text, target, intent, intents);
     } catch {
-      verdict = null; // One odd reference must not hide the others.
+      verdict = null;
     }
     let lineEdit: TextEdit | null = null;
-    if (verdict && (verdict.rule === 'line-drift' || verdict.rule === 'stale-line' || verdict.rule === 'line-out-of-range') && verdict.newLine !== null) {
-      lineEdit = lineNumberEdit(reference, text, verdict.newLine, verdict.newEnd);
-    }
-    items.push({ reference, text, verdict, lineEdit });
+    if (verdict && 'newLine' in verdict && verdict.newLine !== null) lineEdit = lineNumberEdit(reference, text, verdict.newLine, verdict.newEnd);
+    items.push({ reference, text, target, verdict, lineEdit });
   }
   const edits = items.flatMap((item) => (item.lineEdit ? [item.lineEdit] : []));
   const fixEverything: Fix | null = edits.length >= 2 ? { title: `Update all ${edits.length} outdated line numbers in this document`, edits, fixAll: false } : null;
   return { items, fixEverything };
 }
 
-/** Folder-relative paths the doc says are new, with the stages that create them (null: outside any stage). */
-type NewFiles = Map<string, (Stage | null)[]>;
-
-function judge(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, newFiles: NewFiles): ReferenceVerdict | null {
-  const folder = workspace.folder;
-  if (reference.form === 'link' && reference.path === '') return sameDocAnchor(model, reference);
-  const resolved = folder.resolveReference(reference, workspace.docRelPath);
-  if (resolved.kind === 'escapes') return { rule: 'reference-outside-workspace', message: `${resolved.reason}; DocPlan does not read it.` };
-  if (resolved.kind === 'unresolvable') return { rule: 'reference-unreadable', message: `${resolved.reason}.` };
-  const kind = folder.index.kindOf(resolved.relPath);
-  if (reference.form === 'link') {
-    if (kind === 'none') {
-      const fixes = renameFixes(workspace, reference, text, resolved.relPath);
-      return { rule: 'broken-doc-link', message: `The link target ${reference.path} does not exist.${fixes.length > 0 ? ` ${why(fixes[0])}.` : ''}`, fixes };
-    }
-    if (reference.anchor === null || reference.anchor === '' || /^L\d+/.test(reference.anchor) || kind !== 'file' || !/\.(?:md|markdown|mdx)$/i.test(resolved.relPath)) return null;
-    const target = folder.files.text(resolved.absPath);
-    if (!target.ok) return null;
-    const anchors = anchorsOfMarkdown(target.lines);
-    if (anchors.has(normalizeAnchor(reference.anchor))) return null;
-    return { rule: 'broken-doc-link', message: `${reference.path} has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
-  }
-  if (kind === 'none') {
-    const declaring = newFiles.get(resolved.relPath);
-    if (declaring) {
-      const pending = declaring.some((stage) => stage === null || !isDone(stage));
-      if (pending) return null;
-      const stage = declaring.find((candidate) => candidate !== null)!;
-      return {
-        rule: 'missing-file',
-        message: `${reference.path} does not exist, though ${stageLabel(stage)}, which creates it, is marked done.`,
-        fixes: renameFixes(workspace, reference, text, resolved.relPath),
-        severity: 'error',
-      };
-    }
-    const fixes = renameFixes(workspace, reference, text, resolved.relPath);
-    return { rule: 'missing-file', message: `${reference.path} does not exist in the workspace folder.${fixes.length > 0 ? ` ${why(fixes[0])}.` : ''}`, fixes };
-  }
-  if (reference.line === null) return null;
-  if (kind !== 'file') return { rule: 'reference-unreadable', message: `${reference.path} is a directory; a line number needs a file.` };
-  const info = folder.files.info(resolved.absPath);
-  if (!info.ok) return { rule: 'reference-unreadable', message: `${reference.path}: ${skipText(info.reason)}; its lines are not checked.` };
-  const line = reference.line;
-  const end = reference.endLine;
-
-  // Where the symbol the doc names is now, when it names one and the file parses.
-  let symbolVerdict: ReturnType<typeof symbolCheck> = null;
-  if (reference.symbol !== null) symbolVerdict = symbolCheck(workspace, resolved.absPath, reference, lines);
-  const drift = driftOf(workspace, resolved.relPath, reference, text);
-
-  const last = end !== null && end >= line ? end : line;
-  if (line < 1 || last > info.lineCount) {
-    const where = line < 1 ? 'line numbers start at 1' : `${reference.path} has ${info.lineCount} line${info.lineCount === 1 ? '' : 's'}`;
-    let newLine: number | null = null;
-    let newEnd: number | null = null;
-    let hint = '';
-    if (symbolVerdict?.kind === 'moved') {
-      newLine = symbolVerdict.def.line;
-      newEnd = end !== null ? newLine + (end - line) : null;
-      hint = ` ${symbolVerdict.symbol} is now at line ${newLine}.`;
-    } else if (drift && drift.line >= 1 && drift.line <= info.lineCount) {
-      newLine = drift.line;
-      newEnd = drift.endLine;
-      hint = ` Git shows the referenced line is now line ${newLine}.`;
-    }
-    if (newEnd !== null && newEnd > info.lineCount) newEnd = null;
-    return { rule: 'line-out-of-range', message: `Line ${lineText(line, end)} is past the end: ${where}.${hint}`, newLine, newEnd: end !== null ? newEnd : null };
-  }
-  if (symbolVerdict?.kind === 'moved') {
-    const def = symbolVerdict.def;
-    const newLine = def.line;
-    let newEnd = end !== null ? newLine + (end - line) : null;
-    if (newEnd !== null && newEnd > info.lineCount) newEnd = Math.max(newLine, Math.min(info.lineCount, def.endLine));
-    const others = symbolVerdict.count > 1 ? ` (${symbolVerdict.count} definitions match; the nearest is shown)` : '';
-    return {
-      rule: 'stale-line',
-      message: `Line ${line} of ${reference.path} no longer holds ${symbolVerdict.symbol}: it is now at line ${newLine}${others}.`,
-      newLine,
-      newEnd,
-      certain: symbolVerdict.count === 1,
-    };
-  }
-  if (symbolVerdict?.kind === 'gone') {
-    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${reference.path} (renamed, or moved to another file?).`, newLine: null, newEnd: null, certain: false };
-  }
-  if (drift && symbolVerdict?.kind !== 'ok-here') {
-    const detail = drift.line > line ? 'lines were inserted above it' : 'lines were deleted above it';
-    return {
-      rule: 'line-drift',
-      message: `The referenced line has moved to ${lineText(drift.line, drift.endLine ?? null)} since this doc was last committed (${drift.commit}): ${detail}.`,
-      newLine: drift.line,
-      newEnd: end !== null ? drift.endLine : null,
-    };
-  }
-  return null;
-}
-
-function skipText(reason: string): string {
-  switch (reason) {
-    case 'binary':
-      return 'a binary file';
-    case 'too-large':
-      return 'too large to read';
-    case 'not-a-file':
-      return 'not a regular file';
-    default:
-      return 'cannot be read';
-  }
-}
-
-/** The symbol check, or null when nothing can be said (no symbols yet, a skipped file, a vague symbol). */
-function symbolCheck(
+function judge(
+  model: DocModel,
   workspace: DocWorkspace,
-  absPath: string,
-  reference: Reference,
   lines: LineIndex,
-): { kind: 'ok-here' } | { kind: 'moved'; def: SymbolDef; count: number; symbol: string } | { kind: 'gone'; symbol: string } | null {
-  const symbols = workspace.folder.symbols.get(absPath);
-  if (!symbols || !symbols.ok || reference.line === null || reference.symbol === null) return null;
-  const symbol = normalizeSymbol(reference.symbol);
-  const verdict = checkSymbolAtLine(symbols, symbol, reference.line, reference.endLine);
-  if (verdict.status === 'ok') return { kind: 'ok-here' };
-  if (verdict.status === 'moved') {
-    // A bare-name match on a qualified symbol is a guess: only say "moved" when the name is unique.
-    if (verdict.match === 'name' && verdict.definitions.length > 1) return null;
-    return { kind: 'moved', def: verdict.definitions[0], count: verdict.definitions.length, symbol };
+  reference: Reference,
+  text: string,
+  target: ReferenceTarget,
+  intent: FileIntentKind | null,
+  intents: Map<string, PathIntent[]>,
+): ReferenceVerdict | null {
+  if (reference.form === 'link') return judgeLink(model, workspace, reference, text, target);
+  switch (target.kind) {
+    case 'none':
+      return null;
+    case 'escapes':
+      return { rule: 'reference-outside-workspace', message: `${target.reason}; DocPlan does not read it.` };
+    case 'unresolvable':
+      return { rule: 'reference-unreadable', message: `${target.reason}.` };
+    case 'ambiguous':
+      return judgeAmbiguous(workspace, reference, target.matches);
+    case 'missing':
+      return judgeMissing(model, workspace, lines, reference, text, target, intents.get(target.relPath) ?? []);
+    case 'found': {
+      const stated = intents.get(target.relPath) ?? [];
+      if (intent === 'delete') {
+        const done = stated.find((entry) => entry.kind === 'delete' && entry.reference === reference)?.stage ?? null;
+        if (done !== null && isStageDone(done)) {
+          return { rule: 'file-not-deleted', message: `${target.relPath} still exists, though ${stageLabel(done)}, which deletes it, is marked done.` };
+        }
+        return null;
+      }
+      if (target.fileKind === 'dir') return reference.line === null ? null : { rule: 'reference-unreadable', message: `${target.relPath} is a directory; a line number needs a file.` };
+      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath);
+    }
   }
-  // Not defined at all: only say so when the doc clearly named code (a call, a dotted name, backticks, a
-  // code-block header) and a real parser read the file; a capitalised prose word must not be flagged.
-  if (symbols.parser !== 'tree-sitter') return null;
-  if (reference.form === 'code-header') return { kind: 'gone', symbol };
-  const after = lines.text.slice(lines.offsetAt(reference.range.end), lines.offsetAt(reference.range.end) + 200).split('\n')[0];
-  const at = after.indexOf(reference.symbol);
-  const written = at < 0 ? '' : after.slice(Math.max(0, at - 1), at + reference.symbol.length + 2);
-  const codeLike = symbol.includes('.') || symbol.includes('_') || written.endsWith('()') || written.slice(reference.symbol.length + 1).startsWith('(') || (written.startsWith('`') && written.charAt(reference.symbol.length + 1) === '`');
-  return codeLike ? { kind: 'gone', symbol } : null;
 }
 
-/** The git drift of a committed reference, or null. */
-function driftOf(workspace: DocWorkspace, relPath: string, reference: Reference, text: string): { line: number; endLine: number | null; commit: string } | null {
-  const git = workspace.folder.git;
-  if (!git || reference.line === null) return null;
-  const history = git.history(workspace.docAbsPath);
-  if (history === undefined || isUnknown(history)) return null;
-  if (!referenceWasCommitted(history, text)) return null;
-  const drift = git.drift(workspace.docAbsPath, relPath, reference.line, reference.endLine);
-  if (!drift || isUnknown(drift) || drift.status !== 'moved') return null;
-  return { line: drift.line, endLine: drift.endLine, commit: history.commit.slice(0, 7) };
+function judgeMissing(
+  model: DocModel,
+  workspace: DocWorkspace,
+  lines: LineIndex,
+  reference: Reference,
+  text: string,
+  target: Extract<ReferenceTarget, { kind: 'missing' }>,
+  stated: PathIntent[],
+): ReferenceVerdict | null {
+  if (stated.some((entry) => entry.kind === 'delete')) return null;
+  const creating = stated.filter((entry) => entry.kind === 'create');
+  // A record of finished work (a ticked task, a done stage) names files as they were then; a file git saw
+  // renamed since is history, not rot.
+  const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
+  if (renamed !== null && isDoneHere(model, lines, reference)) return null;
+  const fixes = renameFixes(workspace, reference, text, target.relPath);
+  if (creating.length > 0) {
+    // The work that creates it is done when its task is ticked, or (without a box) its stage is marked done.
+    const pending = (entry: PathIntent) => entry.ticked === false || (entry.ticked === null && (entry.stage === null || !isStageDone(entry.stage)));
+    if (creating.some(pending)) return null;
+    const stage = creating[0].stage;
+    const claim = stage !== null && isStageDone(stage) ? `${stageLabel(stage)}, which creates it, is marked done` : 'the task that creates it is ticked';
+    return { rule: 'missing-file', message: `${target.relPath} does not exist, though ${claim}.`, fixes, severity: 'error' };
+  }
+  const where =
+    target.nearest === null ? '' : `: ${target.nearest === '' ? 'the workspace root' : `${target.nearest}/`} has no ${target.relPath.slice(target.nearest === '' ? 0 : target.nearest.length + 1)}`;
+  const found = fixes.length > 0 ? ` ${why(fixes[0])}.` : '';
+  return { rule: 'missing-file', message: `${target.relPath} does not exist${where} (${target.looked}).${found}`, fixes };
+}
+
+/** True when the reference sits in a ticked task (its own line or the item it continues) or a done stage. */
+function isDoneHere(model: DocModel, lines: LineIndex, reference: Reference): boolean {
+  const line = reference.range.start.line;
+  const stage = innermostStage(flattenStages(model.stages), line);
+  if (stage !== null && isStageDone(stage)) return true;
+  for (let at = line; at >= 0 && at >= line - 6; at--) {
+    const text = lines.lineText(at);
+    const item = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\])?/.exec(text);
+    if (item) return item[1] === 'x' || item[1] === 'X';
+    if (text.trim() === '' || (at < line && !/^\s+\S/.test(text))) return false;
+  }
+  return false;
+}
+
+/** A bare name several files carry: a line number past the end of every one of them is still a finding. */
+function judgeAmbiguous(workspace: DocWorkspace, reference: Reference, matches: string[]): ReferenceVerdict | null {
+  if (reference.line === null) return null;
+  const last = reference.endLine !== null && reference.endLine >= reference.line ? reference.endLine : reference.line;
+  const counts: string[] = [];
+  for (const relPath of matches) {
+    const resolved = workspace.folder.resolver.physical(relPath);
+    if (resolved.kind !== 'inside') return null;
+    const info = workspace.folder.files.info(resolved.absPath);
+    if (!info.ok || last <= info.lineCount) return null;
+    counts.push(`${relPath} has ${info.lineCount}`);
+  }
+  const what = reference.endLine !== null && reference.endLine > reference.line ? `Lines ${reference.line}-${reference.endLine} run` : `Line ${reference.line} is`;
+  const shown = counts.length > 4 ? [...counts.slice(0, 4), `${counts.length - 4} more`] : counts;
+  return { rule: 'line-out-of-range', message: `${what} past the end of every file named ${basenameOf(matches[0])} (${shown.join(', ')}).`, newLine: null, newEnd: null, because: '' };
+}
+
+function judgeLink(model: DocModel, workspace: DocWorkspace, reference: Reference, text: string, target: ReferenceTarget): ReferenceVerdict | null {
+  if (reference.path === '') return sameDocAnchor(model, reference);
+  if (target.kind === 'escapes' || target.kind === 'unresolvable') return null;
+  if (target.kind === 'missing') {
+    const fixes = renameFixes(workspace, reference, text, target.relPath);
+    return { rule: 'broken-doc-link', message: `The link target ${reference.path} does not exist (${target.looked}).${fixes.length > 0 ? ` ${why(fixes[0])}.` : ''}`, fixes };
+  }
+  if (target.kind !== 'found' || target.fileKind !== 'file') return null;
+  if (reference.anchor === null || reference.anchor === '' || /^L\d+/.test(reference.anchor) || !/\.(?:md|markdown|mdx)$/i.test(target.relPath)) return null;
+  const file = workspace.folder.files.text(target.absPath);
+  if (!file.ok) return null;
+  const anchors = anchorsOfMarkdown(file.lines);
+  if (anchors.has(normalizeAnchor(reference.anchor))) return null;
+  return { rule: 'broken-doc-link', message: `${target.relPath} has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
+}
+
+function sameDocAnchor(model: DocModel, reference: Reference): ReferenceVerdict | null {
+  if (reference.anchor === null || reference.anchor === '' || /^L\d+/.test(reference.anchor)) return null;
+  // Model headings hold their rendered text already (code spans verbatim, emphasis gone).
+  const headings = model.headings.filter((heading) => !heading.pseudo).map((heading) => heading.text);
+  const anchors = slugSet(headings, explicitAnchors(model.text), true);
+  if (anchors.has(normalizeAnchor(reference.anchor))) return null;
+  return { rule: 'broken-doc-link', message: `This document has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
 }
 
 /** The edit that replaces the line number(s) at the end of a reference's text. */
@@ -294,176 +324,27 @@ function renameFixes(workspace: DocWorkspace, reference: Reference, text: string
   if (reference.range.start.line !== reference.range.end.line || !text.startsWith(reference.form === 'link' ? text.slice(0, rawPathLength) : reference.path)) return [];
   const start = reference.range.start;
   const edits: TextEdit[] = [{ range: { start, end: { line: start.line, character: start.character + rawPathLength } }, newText: written }];
-  // The file may also have moved lines since the doc was committed: follow those too.
+  // The file may also have moved lines since the doc was committed: follow the content too.
   let suffix = '';
-  if (reference.line !== null) {
-    const drift = driftOf(workspace, relPath, reference, text);
-    if (drift) {
-      const lineEdit = lineNumberEdit(reference, text, drift.line, reference.endLine !== null ? drift.endLine : null);
+  if (reference.line !== null && certain) {
+    const drift = contentDrift(workspace, relPath, reference, text);
+    if (drift?.status === 'moved') {
+      const newEnd = reference.endLine !== null ? drift.endLine : null;
+      const lineEdit = lineNumberEdit(reference, text, drift.line, newEnd);
       if (lineEdit) {
         edits.push(lineEdit);
-        suffix = ` (line ${lineText(drift.line, reference.endLine !== null ? drift.endLine : null)})`;
+        suffix = ` (line ${lineText(drift.line, newEnd)})`;
       }
     }
   }
-  const why = certain ? `git shows it was renamed to ${target}` : `the only file named ${basenameOf(target)} is ${target}`;
-  return [{ title: `Replace with ${written}${suffix} (${why})`, edits, fixAll: certain, preferred: true }];
+  const reason = certain ? `git shows it was renamed to ${target}` : `the only file named ${basenameOf(target)} is ${target}`;
+  return [{ title: `Replace with ${written}${suffix} (${reason})`, edits, fixAll: certain, preferred: true }];
 }
 
 /** A doc-relative link path to a folder-relative target. */
 function linkPath(docRelPath: string, target: string): string {
   const rel = posix.relative(docDirOf(docRelPath), target) || basenameOf(target);
   return rel.replace(/ /g, '%20');
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// New files
-
-const NEW_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan))\)|\bNEW\b|\bnew file\b|\[new\]/i;
-const CREATE_ITEM = /^\s*(?:\*\*)?(?:create|add(?: a)?(?: new)?(?: file)?|new(?: file)?|write|introduce|scaffold|generate)\b[^`]*$/i;
-const NEW_CELL = /^\s*(?:new|create|created|add|added|new file)\s*$/i;
-
-/** Files the doc says it will create: `(new file)`, `NEW`, a "Create `x`" change item, a New table cell. */
-function newFileDeclarations(model: DocModel, workspace: DocWorkspace, lines: LineIndex): NewFiles {
-  const declared: NewFiles = new Map();
-  const stages = flattenStages(model.stages);
-  for (const reference of model.references) {
-    if (reference.form === 'link') continue;
-    const line = reference.range.start.line;
-    const lineText = lines.lineText(line);
-    const before = lineText.slice(0, reference.range.start.character);
-    let isNew = NEW_ON_LINE.test(lineText.replace(/`[^`]*`/g, ''));
-    if (!isNew && lineText.trimStart().startsWith('|')) {
-      isNew = lineText.split('|').some((cell) => NEW_CELL.test(cell));
-    }
-    if (!isNew) {
-      // "Create `x`": the item's words before the reference are a creating verb and nothing else in code.
-      const marker = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/.exec(before);
-      if (marker) isNew = CREATE_ITEM.test(before.slice(marker[0].length).replace(/`$/, ''));
-    }
-    if (!isNew) continue;
-    const resolved = workspace.folder.resolveReference(reference, workspace.docRelPath);
-    if (resolved.kind !== 'inside') continue;
-    const stage = innermostStage(stages, line);
-    const list = declared.get(resolved.relPath) ?? [];
-    list.push(stage);
-    declared.set(resolved.relPath, list);
-  }
-  return declared;
-}
-
-function flattenStages(stages: readonly Stage[]): Stage[] {
-  return stages.flatMap((stage) => [stage, ...flattenStages(stage.children)]);
-}
-
-function innermostStage(stages: readonly Stage[], line: number): Stage | null {
-  let found: Stage | null = null;
-  for (const stage of stages) {
-    if (stage.range.start.line <= line && line <= stage.range.end.line) {
-      if (found === null || stage.range.start.line >= found.range.start.line) found = stage;
-    }
-  }
-  return found;
-}
-
-function isDone(stage: Stage): boolean {
-  return stage.mark === 'done' || stage.state === 'done';
-}
-
-function stageLabel(stage: Stage): string {
-  return `${stage.label} ${stage.number}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Heading anchors
-
-/** GitHub's heading slug: lower case, punctuation dropped, spaces to dashes. */
-export function headingSlug(text: string): string {
-  return text
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, '')
-    .replace(/ /g, '-');
-}
-
-/** Plain text of inline Markdown in a heading (code ticks, emphasis and link syntax removed). */
-function plainHeading(text: string): string {
-  return text
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/`([^`]*)`/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .replace(/(\*\*|__|\*|_(?=\S)|~~)/g, (match, _g, offset: number, whole: string) => (match === '_' && /\w/.test(whole[offset - 1] ?? '') ? match : ''));
-}
-
-function normalizeAnchor(anchor: string): string {
-  let decoded = anchor;
-  try {
-    decoded = decodeURIComponent(anchor);
-  } catch {
-    // keep as written
-  }
-  return decoded.toLowerCase();
-}
-
-/** Slugs of a list of heading texts, with GitHub's `-1`, `-2` suffixes for repeats. */
-function slugSet(texts: readonly string[], extra: readonly string[] = []): Set<string> {
-  const seen = new Map<string, number>();
-  const out = new Set<string>(extra.map((anchor) => anchor.toLowerCase()));
-  for (const text of texts) {
-    const slug = headingSlug(plainHeading(text));
-    const count = seen.get(slug) ?? 0;
-    seen.set(slug, count + 1);
-    out.add(count === 0 ? slug : `${slug}-${count}`);
-  }
-  return out;
-}
-
-/** Anchors of a Markdown file's headings (ATX and setext, outside fences) and explicit `id`/`name` anchors. */
-export function anchorsOfMarkdown(fileLines: readonly string[]): Set<string> {
-  const headings: string[] = [];
-  const explicit: string[] = [];
-  let fence: string | null = null;
-  for (let i = 0; i < fileLines.length; i++) {
-    const line = fileLines[i];
-    const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch) {
-      if (fence === null) fence = fenceMatch[1][0].repeat(fenceMatch[1].length);
-      else if (fenceMatch[1].startsWith(fence)) fence = null;
-      continue;
-    }
-    if (fence !== null) continue;
-    for (const match of line.matchAll(/<a\s[^>]*(?:name|id)\s*=\s*["']([^"']+)["']/gi)) explicit.push(match[1]);
-    const atx = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
-    if (atx) {
-      headings.push(atx[1]);
-      continue;
-    }
-    const next = fileLines[i + 1];
-    if (next !== undefined && line.trim() !== '' && /^\s{0,3}(?:=+|-+)\s*$/.test(next) && !/^\s*(?:[-*+]\s|\d+[.)]\s|>|\|)/.test(line)) {
-      headings.push(line.trim());
-      i++;
-    }
-  }
-  return slugSet(headings, explicit);
-}
-
-function anchorsOfModel(model: DocModel): Set<string> {
-  const headings = model.headings.filter((heading: Heading) => !heading.pseudo).map((heading) => heading.text);
-  const explicit = [...model.text.matchAll(/<a\s[^>]*(?:name|id)\s*=\s*["']([^"']+)["']/gi)].map((match) => match[1]);
-  return slugSet(headings, explicit);
-}
-
-function sameDocAnchor(model: DocModel, reference: Reference): ReferenceVerdict | null {
-  if (reference.anchor === null || reference.anchor === '' || /^L\d+/.test(reference.anchor)) return null;
-  const anchors = anchorsOfModel(model);
-  if (anchors.has(normalizeAnchor(reference.anchor))) return null;
-  return { rule: 'broken-doc-link', message: `This document has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
-}
-
-function suggestAnchor(anchors: Set<string>, anchor: string): string {
-  const wanted = normalizeAnchor(anchor);
-  const close = [...anchors].find((candidate) => candidate.includes(wanted) || wanted.includes(candidate));
-  return close && close !== '' ? ` Did you mean #${close}?` : '';
 }
 
 /** The reason in a rename fix's title, as a sentence start ("Git shows it was renamed to x"). */

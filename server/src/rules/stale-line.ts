@@ -1,10 +1,10 @@
-/** `stale-line`: The line a reference names no longer holds the symbol the doc ties to it. Shares one analysis of the document's references (`references-shared.ts`). */
+/** `stale-line`: The referenced line no longer holds what the doc ties to it: the named symbol moved, or the line's text changed since the doc was written. Shares one analysis of the document's references (`references-shared.ts`). */
 import type { Rule } from './types';
 import { reportVerdicts } from './references-shared';
 
 export const staleLine: Rule = {
   id: 'stale-line',
-  description: 'The line a reference names no longer holds the symbol the doc ties to it.',
+  description: "The referenced line no longer holds what the doc ties to it: the named symbol moved, or the line's text changed since the doc was written.",
   defaultSeverity: 'warning',
   kinds: ['design', 'plan', 'tracker'],
   check(model, context) {

@@ -113,6 +113,29 @@ export class FileIndex {
     return kind;
   }
 
+  /**
+   * True when the walk listed `relPath` (a file or directory that is not ignored): the test a path's first
+   * segment must pass before an unresolved path counts as a missing file rather than someone else's path.
+   */
+  isIndexed(relPath: string): boolean {
+    this.refresh();
+    const rel = normalizeRel(relPath);
+    return rel !== '' && (this.files.has(rel) || this.dirs.has(rel));
+  }
+
+  /**
+   * True when a `.gitignore` ignores `relPath` or a folder on its way (whether or not it exists): a missing
+   * ignored path is a local or generated file (`.env.local`, `build/out.js`), not rot in the doc.
+   */
+  isIgnored(relPath: string): boolean {
+    this.refresh();
+    const parts = normalizeRel(relPath).split('/');
+    for (let count = 1; count <= parts.length; count++) {
+      if (this.ignored(parts.slice(0, count).join('/'), count < parts.length)) return true;
+    }
+    return false;
+  }
+
   /** True when the walk reached `relPath` through real directories and it is not itself a symlink. */
   isKnownReal(relPath: string): boolean {
     this.refresh();

@@ -541,6 +541,18 @@ export class GitHistory {
     return isUnknown(entry.map) ? entry.map : mapLines(entry.map, line, endLine);
   }
 
+  /**
+   * The lines of `relPath` as they were when the doc was last committed (null when git cannot say, e.g.
+   * the file did not exist then), `undefined` before `prepare`. Content-anchored drift reads these.
+   */
+  committedLines(docAbsPath: string, relPath: string): readonly string[] | null | undefined {
+    const history = this.history(docAbsPath);
+    if (history === undefined) return undefined;
+    if (isUnknown(history)) return null;
+    const old = this.oldFiles.get(`${history.commit}:${relPath}`);
+    return old === undefined ? undefined : old.lines;
+  }
+
   /** The path `relPath` was renamed to since the doc was last committed, null when not renamed, `undefined` before `prepare`. */
   renamedTo(docAbsPath: string, relPath: string): string | null | undefined {
     const history = this.history(docAbsPath);

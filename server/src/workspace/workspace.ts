@@ -9,6 +9,7 @@ import { FileCache } from './fileCache';
 import { FileIndex, type FileChange } from './fileIndex';
 import { GitHistory } from './git';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
+import { resolveReferenceTarget } from './referenceTarget';
 import { SymbolIndex } from './symbols';
 import { TestIndex } from '../validation/index';
 
@@ -71,7 +72,13 @@ export class FolderWorkspace {
     if (reference.form === 'link') {
       return this.resolver.resolve(decodeLinkPath(reference.path), { docDir: docDirOf(docRelPath), leadingSlashIsRoot: true });
     }
-    return this.resolver.resolve(reference.path);
+    // What the candidate names, resolved as a reader would (doc folder, root, bare name); a candidate that
+    // names no file of this workspace resolves to nothing that is read.
+    const target = resolveReferenceTarget(this, reference, docRelPath);
+    if (target.kind === 'found') return { kind: 'inside', absPath: target.absPath, relPath: target.relPath };
+    if (target.kind === 'missing') return this.resolver.resolve(target.relPath);
+    if (target.kind === 'escapes' || target.kind === 'unresolvable') return target;
+    return { kind: 'unresolvable', reason: `${reference.path} names no file of this workspace` };
   }
 
   /**
