@@ -133,6 +133,7 @@ export const CONFIGURATION_SECTION = 'docplan';
 /** Full setting names (all `resource` scoped). */
 export const Settings = {
   enable: 'docplan.enable',
+  checkWorkspace: 'docplan.checkWorkspace',
   rules: 'docplan.rules',
   include: 'docplan.include',
   exclude: 'docplan.exclude',
@@ -145,6 +146,8 @@ export const Settings = {
 /** The `docplan` configuration section as the server receives it (every field optional). */
 export interface DocPlanSettings {
   enable?: boolean;
+  /** Check every DocPlan doc of the folder in the background (default true), not only open ones. */
+  checkWorkspace?: boolean;
   /** Rule id -> severity, or `{ severity, ...options }`. */
   rules?: Record<string, string | ({ severity?: string } & Record<string, unknown>)>;
   include?: string[];
@@ -159,6 +162,7 @@ export interface DocPlanSettings {
 /** Defaults the server applies for settings that are not set. */
 export const SETTING_DEFAULTS = {
   enable: true,
+  checkWorkspace: true,
   debounceMs: 200,
   maxFileSizeKb: 5120,
 } as const;
