@@ -50,6 +50,8 @@ export class DiagnosticsPublisher {
 
   /** Clears an open document's diagnostics when it closes without a background check to take over. */
   async clearOpen(uri: string): Promise<void> {
+    // The client no longer shows the background result either: the next one is sent even if it is the same.
+    this.background.delete(uri);
     if (!this.pull) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 
