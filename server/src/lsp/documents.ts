@@ -5,11 +5,12 @@
  */
 import { ErrorCodes, ResponseError, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkTextPrepared, type CheckedDocument } from '../check';
+import type { CheckedDocument } from '../check';
 import type { ServerSettings } from '../settings';
 import { isConfigUri, type DocumentContext, type FolderConfiguration } from './configuration';
 import type { ServerLog } from './log';
 import { Priority, type ParsePool } from './parsePool';
+import { checkInSlices } from './slicedCheck';
 
 /** True for a Markdown document (by language id or file extension). */
 export function isMarkdown(document: TextDocument): boolean {
@@ -137,7 +138,8 @@ export class DocumentChecks {
     const isCurrent = () => document.version === version && this.states.get(document.uri) === state;
     const parsed = await this.pool.parse(text, state.checked?.built.parsed, priority, isCurrent);
     if (!parsed) return { checked: state.checked, state, superseded: true };
-    const checked = await checkTextPrepared(text, { ...context.options, previous: parsed });
+    const checked = await checkInSlices(text, context.options, parsed, isCurrent);
+    if (!checked) return { checked: state.checked, state, superseded: true };
     // A newer version was checked while this one waited for the workspace: keep the newer result.
     if (state.checkedVersion > version) return { checked: state.checked, state, superseded: true };
     state.checked = checked;

@@ -8,7 +8,6 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { URI } from 'vscode-uri';
 import type { Connection, TextDocuments, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkTextPrepared } from '../check';
 import { findingsToDiagnostics } from '../features/diagnostics';
 import { locate, type Folder } from '../folders';
 import { collectFiles, isMarkdownPath, readDocument } from '../workspace/files';
@@ -17,6 +16,7 @@ import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerLog } from './log';
 import { Priority, type ParsePool } from './parsePool';
 import type { SettingsStore } from './settingsStore';
+import { checkInSlices } from './slicedCheck';
 
 /** Checks the documents of the workspace folders that are not open. */
 export class WorkspaceCheck {
@@ -136,7 +136,8 @@ export class WorkspaceCheck {
     const context = await this.configuration.documentContext(uri, folder.uri);
     const parsed = await this.pool.parse(read.text, undefined, Priority.background, current);
     if (!parsed) return null;
-    const checked = await checkTextPrepared(read.text, { ...context.options, previous: parsed });
+    const checked = await checkInSlices(read.text, context.options, parsed, current);
+    if (!checked) return null;
     await this.publisher.publishBackground(uri, findingsToDiagnostics(checked.findings, context.docsBase), this.isOpen(uri));
     return uri;
   }
