@@ -31,6 +31,8 @@ export const Methods = {
    * and status bar follow edits without polling.
    */
   documentChecked: 'docplan/documentChecked',
+  /** Request (no params) -> the server process's `process.memoryUsage()` in bytes; used by `npm run bench`. */
+  memoryUsage: 'docplan/memoryUsage',
 } as const;
 
 /** `docplan/documentInfo`: `DocumentInfoParams` -> `DocumentInfo | null`. */

@@ -64,7 +64,7 @@ const pool = new ParsePool(undefined, (error) => log.error('parse worker', error
 const checks = new DocumentChecks(documents, configuration, pool, log, () => settings.global.debounceMs);
 const publisher = new DiagnosticsPublisher(connection);
 const scheduler = new CheckScheduler(connection, documents, configuration, checks, publisher, log);
-const workspaceCheck = new WorkspaceCheck(connection, documents, configuration, settings, pool, publisher, log);
+const workspaceCheck = new WorkspaceCheck(connection, documents, configuration, settings, pool, publisher, log, checks.collector);
 
 process.on('uncaughtException', (error) => log.error('uncaught exception', error));
 process.on('unhandledRejection', (error) => log.error('unhandled rejection', error));
@@ -162,6 +162,7 @@ connection.onShutdown(() => {
   scheduler.dispose();
   workspaceCheck.stop();
   pool.dispose();
+  checks.collector.dispose();
 });
 
 connection.onDidChangeConfiguration(
@@ -312,6 +313,8 @@ connection.onRequest(
     return stagesResult(found.document.uri, found.document.version, found.checked?.built.model ?? null);
   }),
 );
+
+connection.onRequest(Methods.memoryUsage, () => process.memoryUsage());
 
 documents.listen(connection);
 connection.listen();

@@ -11,6 +11,8 @@ import { isConfigUri, type DocumentContext, type FolderConfiguration } from './c
 import type { ServerLog } from './log';
 import { Priority, type ParsePool } from './parsePool';
 import { checkInSlices } from './slicedCheck';
+import { CheckSlots } from './checkSlots';
+import { IdleCollector } from './idleCollector';
 
 /** True for a Markdown document (by language id or file extension). */
 export function isMarkdown(document: TextDocument): boolean {
@@ -63,9 +65,20 @@ export interface CurrentDocument {
   state: DocumentState;
 }
 
+/**
+ * How many documents keep their whole check (model, parse, findings) between uses. The others keep only
+ * their state and are re-checked when asked again: a thousand open docs must not hold a thousand models.
+ */
+const KEPT_CHECKS = 40;
+
 /** The open documents' states and checks. */
 export class DocumentChecks {
   readonly states = new Map<string, DocumentState>();
+  /** URIs whose state holds a check, least recently used first. */
+  private readonly recent = new Set<string>();
+  private readonly slots = new CheckSlots(2);
+  /** Shrinks the heap after a burst of checks. */
+  readonly collector = new IdleCollector();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -102,6 +115,28 @@ export class DocumentChecks {
     const state = this.states.get(uri);
     if (state) clearTimeout(state.timer);
     this.states.delete(uri);
+    this.recent.delete(uri);
+  }
+
+  /** Marks `uri` as just used, and drops the checks of the documents used longest ago beyond KEPT_CHECKS. */
+  private touch(uri: string): void {
+    this.recent.delete(uri);
+    this.recent.add(uri);
+    this.trim();
+  }
+
+  /** Drops the checks of the least recently used documents beyond KEPT_CHECKS (not those under way). */
+  private trim(): void {
+    for (const oldest of this.recent) {
+      if (this.recent.size <= KEPT_CHECKS) break;
+      const state = this.states.get(oldest);
+      // A check under way finishes first; it is dropped on a later pass.
+      if (state?.pending) continue;
+      this.recent.delete(oldest);
+      if (!state) continue;
+      state.checked = null;
+      state.checkedVersion = -1;
+    }
   }
 
   /** The check of the document's current version: cached, joined if under way, else computed now. */
@@ -109,19 +144,28 @@ export class DocumentChecks {
     const state = this.stateOf(document.uri);
     state.debounceMs = context.settings.debounceMs;
     const fresh = state.checkedVersion === document.version && state.checkedGeneration === context.generation;
-    if (fresh && (state.checked || state.skipped)) return Promise.resolve({ checked: state.checked, state, superseded: false });
+    if (fresh && (state.checked || state.skipped)) {
+      this.touch(document.uri);
+      return Promise.resolve({ checked: state.checked, state, superseded: false });
+    }
     const pending = state.pending;
     if (pending && pending.version === document.version && pending.generation === context.generation) return pending.result;
-    const result = this.compute(document, context, state, priority).finally(() => {
+    const version = document.version;
+    const compute = () => this.compute(document, context, state, priority, version);
+    const result = (priority === Priority.request ? compute() : this.slots.run(compute)).finally(() => {
+      this.collector.busy();
       if (state.pending?.result === result) state.pending = null;
+      this.trim();
     });
-    state.pending = { version: document.version, generation: context.generation, result };
+    state.pending = { version, generation: context.generation, result };
+    this.touch(document.uri);
     return result;
   }
 
-  private async compute(document: TextDocument, context: DocumentContext, state: DocumentState, priority: Priority): Promise<CheckOutcome> {
+  private async compute(document: TextDocument, context: DocumentContext, state: DocumentState, priority: Priority, version: number): Promise<CheckOutcome> {
+    // Edited or closed while this check waited for a slot.
+    if (document.version !== version || this.states.get(document.uri) !== state) return { checked: state.checked, state, superseded: true };
     const text = document.getText();
-    const version = document.version;
     const skipped = context.settings.enable ? skipReason(text, context.settings) : 'docplan.enable is off';
     if (skipped) {
       state.skipped = skipped;

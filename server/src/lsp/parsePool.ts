@@ -46,8 +46,9 @@ export class ParsePool {
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
     this.size = Math.max(1, Math.min(2, availableParallelism() - 1));
-    // Run from the sources (tests, bench) there is no bundled worker: the main thread parses.
-    this.disabled = !existsSync(scriptPath);
+    // Run from the sources (tests, bench) there is no bundled worker: the main thread parses. The variable
+    // DOCPLAN_PARSE_WORKERS=0 does the same (a switch for measuring and for trouble).
+    this.disabled = !existsSync(scriptPath) || process.env.DOCPLAN_PARSE_WORKERS === '0';
   }
 
   /**

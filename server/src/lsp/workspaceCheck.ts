@@ -17,6 +17,7 @@ import type { ServerLog } from './log';
 import { Priority, type ParsePool } from './parsePool';
 import type { SettingsStore } from './settingsStore';
 import { checkInSlices } from './slicedCheck';
+import type { IdleCollector } from './idleCollector';
 
 /** Checks the documents of the workspace folders that are not open. */
 export class WorkspaceCheck {
@@ -37,6 +38,7 @@ export class WorkspaceCheck {
     private readonly pool: ParsePool,
     private readonly publisher: DiagnosticsPublisher,
     private readonly log: ServerLog,
+    private readonly collector: IdleCollector,
   ) {}
 
   /** Whether the client shows server-initiated progress. */
@@ -139,6 +141,7 @@ export class WorkspaceCheck {
     const checked = await checkInSlices(read.text, context.options, parsed, current);
     if (!checked) return null;
     await this.publisher.publishBackground(uri, findingsToDiagnostics(checked.findings, context.docsBase), this.isOpen(uri));
+    this.collector.busy();
     return uri;
   }
 }
