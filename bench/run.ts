@@ -103,4 +103,4 @@ if (PHASES) {
 }
 
 // Budget: 2,000 references resolved against a 50,000-file tree, cold and warm (prints its own table).
-void import('./references').then((bench) => bench.referencesBench());
+void import('./references').then((bench) => bench.referencesBench()).then(() => import('./server')).then((bench) => bench.serverBench());
