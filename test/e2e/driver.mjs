@@ -287,7 +287,7 @@ async function installVsix(vsix) {
     child.stderr.on('data', (chunk) => output.push(chunk));
     child.on('exit', (exitCode) => resolve(exitCode));
   });
-  const text = Buffer.concat(output).toString('utf8').trim();
+  const text = output.map((chunk) => chunk.toString('utf8')).join('').trim();
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
   const installed = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).find((name) => name.toLowerCase().startsWith(prefix)) : undefined;
