@@ -104,11 +104,13 @@ if (PHASES) {
   for (const [name, ms] of phases) console.log(`  ${name.padEnd(60)} ${ms.toFixed(1).padStart(9)}  (${(ms / bare).toFixed(3)}x bare)`);
 }
 
-// Then: 2,000 references resolved against a 50,000-file tree, cold and warm; the line-diff comparison; and
-// the generated repository timed as whole processes against markdownlint-cli2 and rumdl (each prints its
-// own table). `--quick` uses a smaller repository, `--no-tree` leaves it out, `--keep` keeps it.
+// Then: 2,000 references resolved against a 50,000-file tree, cold and warm; the line-diff comparison; the
+// generated repository timed as whole processes against markdownlint-cli2 and rumdl; and the language
+// server (each prints its own table). `--quick` uses a smaller repository, `--no-tree` leaves it out,
+// `--keep` keeps it.
 void (async () => {
   await (await import('./references')).referencesBench();
   (await import('./diff')).diffBench();
   if (!process.argv.includes('--no-tree')) (await import('./treeBench')).treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep') });
+  await (await import('./server')).serverBench();
 })();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing (idempotent; needs root or sudo):
 # the real test runners that validation discovery is cross-checked against (pytest, go, cargo), and what the
-# real-VS-Code tier needs (chromium, ripgrep, libkrb5-dev for code-server).
+# real-VS-Code tier needs (chromium, ripgrep, libkrb5-dev for code-server), and Neovim for the second-editor tier.
 set -euo pipefail
 
 missing=()
@@ -12,6 +12,7 @@ command -v cargo >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/cargo" ] || missing+=
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "[system deps] all present"

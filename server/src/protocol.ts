@@ -31,6 +31,8 @@ export const Methods = {
    * and status bar follow edits without polling.
    */
   documentChecked: 'docplan/documentChecked',
+  /** Request (no params) -> the server process's `process.memoryUsage()` in bytes; used by `npm run bench`. */
+  memoryUsage: 'docplan/memoryUsage',
 } as const;
 
 /** `docplan/documentInfo`: `DocumentInfoParams` -> `DocumentInfo | null`. */
@@ -143,6 +145,7 @@ export const CONFIGURATION_SECTION = 'docplan';
 /** Full setting names (all `resource` scoped). */
 export const Settings = {
   enable: 'docplan.enable',
+  checkWorkspace: 'docplan.checkWorkspace',
   rules: 'docplan.rules',
   include: 'docplan.include',
   exclude: 'docplan.exclude',
@@ -155,6 +158,8 @@ export const Settings = {
 /** The `docplan` configuration section as the server receives it (every field optional). */
 export interface DocPlanSettings {
   enable?: boolean;
+  /** Check every DocPlan doc of the folder in the background (default true), not only open ones. */
+  checkWorkspace?: boolean;
   /** Rule id -> severity, or `{ severity, ...options }`. */
   rules?: Record<string, string | ({ severity?: string } & Record<string, unknown>)>;
   include?: string[];
@@ -169,6 +174,7 @@ export interface DocPlanSettings {
 /** Defaults the server applies for settings that are not set. */
 export const SETTING_DEFAULTS = {
   enable: true,
+  checkWorkspace: true,
   debounceMs: 200,
   maxFileSizeKb: 5120,
 } as const;

@@ -11,6 +11,8 @@ import { SETTING_DEFAULTS } from './protocol';
 /** Settings after validation, with defaults applied. */
 export interface ServerSettings {
   enable: boolean;
+  /** Check every DocPlan doc of the folder in the background, not only open ones. */
+  checkWorkspace: boolean;
   debounceMs: number;
   maxFileSizeKb: number;
   /** Base of rule documentation links, or null for the built-in default. */
@@ -97,12 +99,17 @@ export function parseSettings(raw: unknown): ServerSettings {
   if (typeof section.enable === 'boolean') enable = section.enable;
   else if (section.enable !== undefined && section.enable !== null) problems.push('Setting docplan.enable must be true or false; using true.');
 
+  let checkWorkspace: boolean = SETTING_DEFAULTS.checkWorkspace;
+  if (typeof section.checkWorkspace === 'boolean') checkWorkspace = section.checkWorkspace;
+  else if (section.checkWorkspace !== undefined && section.checkWorkspace !== null) problems.push('Setting docplan.checkWorkspace must be true or false; using true.');
+
   let docsBaseUrl: string | null = null;
   if (typeof section.docsBaseUrl === 'string' && section.docsBaseUrl.trim() !== '') docsBaseUrl = section.docsBaseUrl.trim();
   else if (section.docsBaseUrl !== undefined && section.docsBaseUrl !== null && section.docsBaseUrl !== '') problems.push('Setting docplan.docsBaseUrl must be a URL string; ignored.');
 
   return {
     enable,
+    checkWorkspace,
     debounceMs: boundedNumber(section.debounceMs, 'debounceMs', SETTING_DEFAULTS.debounceMs, 0, 10_000, problems),
     maxFileSizeKb: boundedNumber(section.maxFileSizeKb, 'maxFileSizeKb', SETTING_DEFAULTS.maxFileSizeKb, 1, 1_048_576, problems),
     docsBaseUrl,

@@ -5,6 +5,8 @@
 //
 // Options (a flag wins over its environment variable):
 //   --extension-path DIR  DOCPLAN_E2E_EXTENSION_PATH   extension to load (default: the repository)
+//   --vsix FILE           DOCPLAN_E2E_VSIX             install this package with `code-server --install-extension`
+//                                                      and load the installed copy (instead of --extension-path)
 //   --tests-path FILE     DOCPLAN_E2E_TESTS_PATH       compiled suite entry (default: out/e2e/suite/index.js)
 //   --workspace DIR       DOCPLAN_E2E_WORKSPACE        folder to open; always opened as a fresh temp copy
 //                                                      (default: test/e2e/workspace)
@@ -101,6 +103,8 @@ async function runSuite() {
   state.resultsFile = resultsFile;
   writeUserSettings();
 
+  if (options.vsix) options.extensionPath = await installVsix(options.vsix);
+
   const port = await findFreePort();
   console.log(`[e2e] code-server ${CODE_SERVER_VERSION} on 127.0.0.1:${port}, workspace ${workspace}`);
   startCodeServer(port, workspace, resultsFile);
@@ -158,6 +162,7 @@ function readOptions() {
   const { values } = parseArgs({
     options: {
       'extension-path': { type: 'string' },
+      vsix: { type: 'string' },
       'tests-path': { type: 'string' },
       workspace: { type: 'string' },
       'workspace-trust': { type: 'boolean' },
@@ -175,6 +180,7 @@ function readOptions() {
   }
   return {
     extensionPath: path.resolve(values['extension-path'] ?? env.DOCPLAN_E2E_EXTENSION_PATH ?? repoRoot),
+    vsix: (values.vsix ?? env.DOCPLAN_E2E_VSIX) ? path.resolve(values.vsix ?? env.DOCPLAN_E2E_VSIX) : undefined,
     testsPath: path.resolve(
       values['tests-path'] ?? env.DOCPLAN_E2E_TESTS_PATH ?? path.join(repoRoot, 'out', 'e2e', 'suite', 'index.js'),
     ),
@@ -195,6 +201,10 @@ function checkPrerequisites() {
   missing(CHROMIUM_PATH, 'run bash test/e2e/setup.sh');
   missing(options.testsPath, 'run node test/e2e/build.mjs');
   missing(options.workspace, 'the fixture workspace is missing');
+  if (options.vsix) {
+    missing(options.vsix, 'run npm run package');
+    return;
+  }
   const manifestPath = path.join(options.extensionPath, 'package.json');
   missing(manifestPath, 'not an extension folder');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
@@ -257,6 +267,33 @@ function findFreePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Installs the .vsix with code-server's own installer into this run's extensions dir and returns the
+ * installed folder: the suite then runs against exactly what the package holds (a file missing from it
+ * fails the tests), loaded as the development extension so that the suite can run in its host.
+ */
+async function installVsix(vsix) {
+  const extensionsDir = path.join(state.userDataDir, 'extensions');
+  console.log(`[e2e] installing ${path.relative(repoRoot, vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(2)} MB)`);
+  const output = [];
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [codeServerEntry, '--user-data-dir', state.userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], {
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(state.userDataDir, 'xdg-config'), XDG_DATA_HOME: path.join(state.userDataDir, 'xdg-data'), EXTENSIONS_GALLERY: '{}' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('exit', (exitCode) => resolve(exitCode));
+  });
+  const text = output.map((chunk) => chunk.toString('utf8')).join('').trim();
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const prefix = `${manifest.publisher}.${manifest.name}-`.toLowerCase();
+  const installed = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).find((name) => name.toLowerCase().startsWith(prefix)) : undefined;
+  if (code !== 0 || !installed) throw new HarnessError(`code-server --install-extension failed (exit ${code}): ${text}`);
+  console.log(`[e2e] ${text.split('\n').at(-1)}`);
+  return path.join(extensionsDir, installed);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -380,6 +417,17 @@ async function waitForResults(resultsFile) {
   );
 }
 
+/** Prints the activation time the suite recorded (activation.test.ts) and keeps it for `npm run bench`. */
+function reportActivation() {
+  const file = `${state.resultsFile}.activation.json`;
+  if (!fs.existsSync(file)) return;
+  const activation = JSON.parse(fs.readFileSync(file, 'utf8'));
+  console.log(`[e2e] activation: ${activation.activationMs.toFixed(1)} ms from activate() to the language client ready (budget 100 ms), extension at ${activation.extensionPath}`);
+  const kept = path.join(repoRoot, 'out', 'e2e', options.workspaceTrust ? 'activation-restricted.json' : 'activation.json');
+  fs.mkdirSync(path.dirname(kept), { recursive: true });
+  fs.writeFileSync(kept, JSON.stringify({ ...activation, measuredAt: new Date().toISOString() }, null, 2));
+}
+
 async function reportResults(results) {
   const seconds = ((Date.now() - runStartedAt) / 1000).toFixed(1);
   console.log(`[e2e] ran in VS Code ${results.vscodeVersion} (code-server ${CODE_SERVER_VERSION}), ` +
@@ -394,6 +442,7 @@ async function reportResults(results) {
       console.log(indent(firstLines(test.error ?? '', 20), '           '));
     }
   }
+  reportActivation();
   const failed = results.failed > 0 || results.passed === 0;
   if (failed) await reportFailureDetails();
   const skipped = results.pending > 0 ? `, ${results.pending} skipped` : '';

@@ -12,7 +12,9 @@ import {
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
+  WorkDoneProgress,
   type ClientCapabilities,
+  type ProgressToken,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
@@ -112,7 +114,15 @@ export class LspTestClient {
       return null;
     });
     connection.onRequest('client/unregisterCapability', () => null);
-    connection.onRequest('window/workDoneProgress/create', () => null);
+    // Progress the server reports is recorded as `$/progress` notifications.
+    connection.onRequest('window/workDoneProgress/create', (params: { token: ProgressToken }) => {
+      connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
+        const entry = { method: '$/progress', params: { token: params.token, value } as unknown };
+        this.notifications.push(entry);
+        this.settle(this.notificationWaiters, entry);
+      });
+      return null;
+    });
   }
 
   /** Spawns the built server and runs initialize/initialized. */
