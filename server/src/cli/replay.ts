@@ -98,7 +98,9 @@ function findRoot(start: string): string {
 /** A file's stat as a string that moves with any write, chmod, replace or removal. */
 export function fileStamp(path: string): string {
   try {
-    const stats = statSync(path);
+    // Most directories have no .gitignore or .docplan.json: asking without an exception is much cheaper.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return 'missing:ENOENT';
     if (!stats.isFile()) return stats.isDirectory() ? 'dir' : 'special';
     return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`;
   } catch (error) {
@@ -108,8 +110,8 @@ export function fileStamp(path: string): string {
 
 function directoryStamp(absDir: string): string | null {
   try {
-    const stats = statSync(absDir);
-    if (!stats.isDirectory()) return null;
+    const stats = statSync(absDir, { throwIfNoEntry: false });
+    if (!stats?.isDirectory()) return null;
     return `${stats.mtimeMs}:${stats.ino}:${fileStamp(join(absDir, '.gitignore'))}:${fileStamp(join(absDir, '.docplan.json'))}`;
   } catch {
     return null;
