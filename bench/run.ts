@@ -4,7 +4,7 @@
  * against markdownlint-cli2 and rumdl, as whole processes). Prints ratios against the budgets; nothing is
  * asserted.
  *
- *   node --import tsx bench/run.ts [--lines N] [--iterations N] [--phases] [--quick] [--no-tree] [--keep]
+ *   node --import tsx bench/run.ts [--lines N] [--iterations N] [--phases] [--quick] [--no-tree] [--keep] [--runs N]
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -111,6 +111,6 @@ if (PHASES) {
 void (async () => {
   await (await import('./references')).referencesBench();
   (await import('./diff')).diffBench();
-  if (!process.argv.includes('--no-tree')) (await import('./treeBench')).treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep') });
+  if (!process.argv.includes('--no-tree')) (await import('./treeBench')).treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep'), runs: argument('runs', 1) });
   await (await import('./server')).serverBench();
 })();

@@ -4,7 +4,11 @@
  * changed) and without the cache on one thread, markdownlint-cli2 and rumdl over the same Markdown files,
  * and prints files/s and the ratios against markdownlint-cli2 next to the budgets. Nothing is asserted.
  *
- *   node --import tsx bench/treeBench.ts [--quick] [--keep]
+ * With `--runs N` every process but the uncached single-thread run is timed N times, alternating, and the
+ * table shows medians: the wall time's, and the ratio's taken within each round (a shared machine's load
+ * moves between rounds more than within one).
+ *
+ *   node --import tsx bench/treeBench.ts [--quick] [--keep] [--runs N]
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,8 +34,15 @@ function timeProcess(name: string, command: string, args: string[], cwd: string,
   return { name, seconds, status: result.status };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** Generates the tree, runs every tool, prints the table. */
-export function treeBench(options: { quick?: boolean; keep?: boolean } = {}): void {
+export function treeBench(options: { quick?: boolean; keep?: boolean; runs?: number } = {}): void {
+  const runs = Math.max(1, options.runs ?? 1);
   const size: TreeSize = options.quick ? { docs: 500, code: 5000, commits: 100 } : FULL_TREE;
   const dir = mkdtempSync(join(tmpdir(), 'docplan-bench-tree-'));
   const root = join(dir, 'repo');
@@ -49,28 +60,48 @@ export function treeBench(options: { quick?: boolean; keep?: boolean } = {}): vo
     writeFileSync(join(wrapperDir, 'git'), `#!/bin/sh\necho "$*" >> '${gitLog}'\nexec '${realGit}' "$@"\n`);
     chmodSync(join(wrapperDir, 'git'), 0o755);
 
-    rmSync(join(root, 'node_modules', '.cache', 'docplan'), { recursive: true, force: true });
-    const cold = timeProcess('docplan check, cold (empty cache)', process.execPath, docplan, root);
-    const warm = timeProcess('docplan check, warm (second run, nothing changed)', process.execPath, docplan, root);
-    const single = timeProcess('docplan check --no-cache --threads 1', process.execPath, [...docplan, '--no-cache', '--threads', '1'], root, { ...process.env, PATH: `${wrapperDir}:${process.env.PATH}` });
-    const gitCalls = existsSync(gitLog) ? readFileSync(gitLog, 'utf8').trim().split('\n').filter(Boolean) : [];
-    const markdownlint = timeProcess('markdownlint-cli2 0.24', join(BIN, 'markdownlint-cli2'), ['**/*.md'], root);
-    const rumdl = timeProcess('rumdl (native)', join(BIN, 'rumdl'), ['check', '.'], root);
+    const rounds: Timed[][] = [];
+    let gitCalls: string[] = [];
+    const loads: number[] = [];
+    for (let round = 0; round < runs; round++) {
+      loads.push(loadavg()[0]);
+      rmSync(join(root, 'node_modules', '.cache', 'docplan'), { recursive: true, force: true });
+      const cold = timeProcess('docplan check, cold (empty cache)', process.execPath, docplan, root);
+      const warm = timeProcess('docplan check, warm (second run, nothing changed)', process.execPath, docplan, root);
+      const markdownlint = timeProcess('markdownlint-cli2 0.24', join(BIN, 'markdownlint-cli2'), ['**/*.md'], root);
+      const rumdl = timeProcess('rumdl (native)', join(BIN, 'rumdl'), ['check', '.'], root);
+      const timed = [cold, warm, markdownlint, rumdl];
+      if (round === 0) {
+        timed.splice(2, 0, timeProcess('docplan check --no-cache --threads 1', process.execPath, [...docplan, '--no-cache', '--threads', '1'], root, { ...process.env, PATH: `${wrapperDir}:${process.env.PATH}` }));
+        gitCalls = existsSync(gitLog) ? readFileSync(gitLog, 'utf8').trim().split('\n').filter(Boolean) : [];
+      }
+      if (runs > 1) console.log(`round ${round + 1}: ${timed.map((run) => `${run.name.split(',')[0].split(' (')[0]}${run.name.includes('warm') ? ' warm' : run.name.includes('cold') ? ' cold' : ''} ${run.seconds.toFixed(2)} s`).join('; ')}`);
+      rounds.push(timed);
+    }
 
-    const base = markdownlint.seconds;
-    const budgets = new Map<Timed, number>([
-      [cold, 0.3],
-      [warm, 0.05],
+    const budgets = new Map<string, number>([
+      [rounds[0][0].name, 0.3],
+      [rounds[0][1].name, 0.05],
     ]);
-    const header = ['process', 'wall s', 'Markdown files/s', 'vs markdownlint-cli2', 'budget', 'met'];
-    const rows = [cold, warm, single, markdownlint, rumdl].map((run) => {
-      const budget = budgets.get(run);
-      const ratio = run.seconds / base;
-      return [run.name, run.seconds.toFixed(2), Math.round(tree.docs.length / run.seconds).toString(), `${ratio.toFixed(3)}x`, budget === undefined ? '-' : `<= ${budget}x`, budget === undefined ? '-' : ratio <= budget ? 'met' : 'NOT met'];
+    const baseName = 'markdownlint-cli2 0.24';
+    const header = ['process', runs > 1 ? `wall s (median of ${runs})` : 'wall s', 'Markdown files/s', 'vs markdownlint-cli2', 'budget', 'met'];
+    const rows = rounds[0].map(({ name }) => {
+      const walls: number[] = [];
+      const ratios: number[] = [];
+      for (const timed of rounds) {
+        const run = timed.find((each) => each.name === name);
+        if (!run) continue;
+        walls.push(run.seconds);
+        ratios.push(run.seconds / timed.find((each) => each.name === baseName)!.seconds);
+      }
+      const budget = budgets.get(name);
+      const seconds = median(walls);
+      const ratio = median(ratios);
+      return [name, seconds.toFixed(2), Math.round(tree.docs.length / seconds).toString(), `${ratio.toFixed(3)}x`, budget === undefined ? '-' : `<= ${budget}x`, budget === undefined ? '-' : ratio <= budget ? 'met' : 'NOT met'];
     });
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
     const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
-    console.log(`Whole processes, same run, load average ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${spawnSync('nproc').stdout?.toString().trim() ?? '?'} cores:`);
+    console.log(`Whole processes, same run, load average ${loads.map((value) => value.toFixed(1)).join(', ')} at the start of each round, ${loadavg().map((value) => value.toFixed(1)).join(' ')} on ${spawnSync('nproc').stdout?.toString().trim() ?? '?'} cores:`);
     console.log(line(header));
     console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
     for (const row of rows) console.log(line(row));
@@ -86,4 +117,7 @@ export function treeBench(options: { quick?: boolean; keep?: boolean } = {}): vo
   }
 }
 
-if (process.argv[1]?.endsWith('treeBench.ts')) treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep') });
+if (process.argv[1]?.endsWith('treeBench.ts')) {
+  const runsAt = process.argv.indexOf('--runs');
+  treeBench({ quick: process.argv.includes('--quick'), keep: process.argv.includes('--keep'), runs: runsAt === -1 ? 1 : Number(process.argv[runsAt + 1]) || 1 });
+}

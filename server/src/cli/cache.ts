@@ -148,6 +148,11 @@ export class CheckCache {
     return entry.outcome;
   }
 
+  /** The files the cached or stored outcome of `path` depends on (this run's entry), besides the doc. */
+  dependencies(path: string): string[] {
+    return (this.fresh[path]?.deps ?? []).map(([dep]) => dep);
+  }
+
   /** Stores the outcome of a check; `reads` are the files it read (their content ids are taken now). */
   store(path: string, docHash: string, configHash: string, workspaceKey: string | null, outcome: DocOutcome): void {
     const deps: Dependency[] = outcome.reads.map((dep) => {

@@ -21,6 +21,8 @@ import { runRun } from './run';
 import type { BatchItem, BatchSettings, DocOutcome } from './batch';
 import { CheckCache, hashText } from './cache';
 import { checkParallel, threadCount } from './workers';
+import { CHECK_OPTIONS } from './checkOptions';
+import { RunRecorder } from './replay';
 
 /** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
 export interface CliIo {
@@ -113,25 +115,6 @@ Lists every rule: id, default severity and description.
 `;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-
-const CHECK_OPTIONS = {
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
-  fix: { type: 'boolean' },
-  rule: { type: 'string', multiple: true },
-  config: { type: 'string', short: 'c' },
-  root: { type: 'string' },
-  'max-warnings': { type: 'string' },
-  'max-file-size': { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  color: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  cache: { type: 'boolean' },
-  'no-cache': { type: 'boolean' },
-  'cache-location': { type: 'string' },
-  threads: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies Options;
 
 const STAGES_OPTIONS = {
   json: { type: 'boolean' },
@@ -291,6 +274,15 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const maxFileSize = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']);
   const overrides = ruleOverrides(values.rule);
   const root = workspaceRoot(io, values.root);
+  // Record this run for the light entry's replay (cli/replay.ts): stamps first, stderr as it is written.
+  let recorder = RunRecorder.start(['check', ...args], io, __filename);
+  if (recorder !== null && recorder.root !== root) recorder = null;
+  let stderrText = '';
+  if (recorder !== null) {
+    const stderr = io.stderr;
+    io = { ...io, stderr: { write: (text: string) => ((stderrText += text), stderr.write(text)) } };
+  }
+  if (recorder !== null && values.config !== undefined) recorder.addFiles([resolve(io.cwd, values.config)]);
   const configFile = loadConfigFile(io, root, values.config);
   const { config, problems } = resolveConfig(configFile, overrides);
   reportConfigProblems(io, configFile, problems);
@@ -338,6 +330,8 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const outcomes: (DocOutcome | null)[] = [];
   const docHashes: string[] = [];
   const toCheck: { at: number; item: BatchItem }[] = [];
+  if (recorder !== null && !collected.files.every((path) => rootRelative(root, path) !== null)) recorder = null;
+  recorder?.addFiles(collected.files);
   for (const path of collected.files) {
     const read = readDocument(path, maxFileSize);
     if (!read.ok) {
@@ -375,6 +369,10 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   if (cache) {
     const problem = cache.save();
     if (problem !== null) io.stderr.write(`docplan: note: the cache could not be written (${problem}); the next run checks everything again\n`);
+    if (problem !== null || cache.discarded !== null) recorder = null;
+    for (const path of collected.files) recorder?.addFiles(cache.dependencies(path));
+  } else {
+    recorder = null;
   }
 
   const reports: FileReport[] = [];
@@ -445,6 +443,12 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   }
 
   if (internalError) return EXIT_USAGE;
+  const exit = checkExit(io, reports, maxWarnings);
+  recorder?.finish(exit, output, stderrText);
+  return exit;
+}
+
+function checkExit(io: CliIo, reports: readonly FileReport[], maxWarnings: number | null): number {
   const counts = totals(reports);
   if (counts.error > 0) return EXIT_FINDINGS;
   if (maxWarnings !== null && counts.warning > maxWarnings) {

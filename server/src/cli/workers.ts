@@ -4,7 +4,7 @@
  * thread and `threads - 1` workers, each running `checkBatch` on its share with its own workspace; the
  * outcomes are put back in input order, so the report does not depend on the number of threads.
  *
- * The worker script is the file this module is bundled into (dist/cli.js), or this module itself under
+ * The worker script is the file this module is bundled into (dist/cli-main.js), or this module itself under
  * tsx (tests): its top level starts the worker loop when loaded as a DocPlan check worker.
  */
 import { availableParallelism } from 'node:os';
