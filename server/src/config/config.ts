@@ -29,6 +29,8 @@ export interface DocPlanConfig {
   exclude: string[];
   requiredSections: Record<DocKind, SectionName[]>;
   sectionSynonyms: Record<SectionName, string[]>;
+  /** Stages marked done must have a recorded validation run (rule `validation-evidence`). */
+  requireValidation: boolean;
 }
 
 /** A problem found in a configuration source, to show as a diagnostic on that file or in a log. */
@@ -53,6 +55,7 @@ export function defaultConfig(): DocPlanConfig {
     exclude: [],
     requiredSections: structuredClone(DEFAULT_REQUIRED_SECTIONS),
     sectionSynonyms: structuredClone(DEFAULT_SECTION_SYNONYMS),
+    requireValidation: false,
   };
 }
 
@@ -63,6 +66,7 @@ export interface ConfigInput {
   exclude?: string[];
   requiredSections?: Partial<Record<DocKind, SectionName[]>>;
   sectionSynonyms?: Partial<Record<SectionName, string[]>>;
+  requireValidation?: boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
@@ -106,6 +110,7 @@ export function mergeConfig(base: DocPlanConfig, input: ConfigInput | undefined)
     exclude: input.exclude ? [...input.exclude] : base.exclude,
     requiredSections: { ...base.requiredSections },
     sectionSynonyms: { ...base.sectionSynonyms },
+    requireValidation: input.requireValidation ?? base.requireValidation,
   };
   for (const [id, value] of Object.entries(input.rules ?? {})) {
     if (typeof value === 'string') {

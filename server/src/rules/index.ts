@@ -21,6 +21,10 @@ import { referenceOutsideWorkspace } from './reference-outside-workspace';
 import { referenceUnreadable } from './reference-unreadable';
 import { testFileMissing } from './test-file-missing';
 import { testNotFound } from './test-not-found';
+import { completionNotInCode } from './completion-not-in-code';
+import { completionWithoutChange } from './completion-without-change';
+import { doneNotTicked } from './done-not-ticked';
+import { validationEvidence } from './validation-evidence';
 
 export const ALL_RULES: readonly Rule[] = [
   missingGoals,
@@ -44,6 +48,10 @@ export const ALL_RULES: readonly Rule[] = [
   referenceUnreadable,
   testFileMissing,
   testNotFound,
+  completionNotInCode,
+  completionWithoutChange,
+  doneNotTicked,
+  validationEvidence,
 ];
 
 /** Rule ids, for validating configuration. */

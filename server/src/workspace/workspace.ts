@@ -11,6 +11,7 @@ import { GitHistory } from './git';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
 import { SymbolIndex } from './symbols';
 import { TestIndex } from '../validation/index';
+import { prepareCompletion } from '../claims/items';
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -90,6 +91,7 @@ export class FolderWorkspace {
     }
     const pending: Promise<unknown>[] = [this.symbols.prepare(symbolFiles), this.tests.prepare()];
     if (this.git) pending.push(this.git.prepare(view.docAbsPath, lineFiles));
+    pending.push(prepareCompletion(this, model, view.docAbsPath));
     await Promise.allSettled(pending);
   }
 
