@@ -105,6 +105,13 @@ export function describeClaim(claim: Claim): string {
   return `${claim.test ? 'adds the test' : 'adds'} \`${claim.symbol}\` to \`${claim.path}\``;
 }
 
+/** Human words for a claim that holds, for messages. */
+export function describeHeldClaim(claim: Claim): string {
+  if (claim.kind === 'creates') return `\`${claim.path}\` exists`;
+  if (claim.kind === 'deletes') return `\`${claim.path}\` is gone`;
+  return `\`${claim.symbol}\` is defined in \`${claim.path}\``;
+}
+
 /** `a`, `a` and `b`, or `a`, `b` and `c`, each in backticks. */
 export function nameList(paths: readonly string[]): string {
   const quoted = paths.map((path) => `\`${path}\``);

@@ -9,7 +9,7 @@ import type { ListItem, Stage } from '../model/types';
 import { stageTargets } from '../run/targets';
 import { entryKey, type ResultEntry } from '../evidence/results';
 import { stageValidation, type StageValidation } from '../evidence/validation';
-import { describeClaim } from './extract';
+import { describeHeldClaim } from './extract';
 import type { ItemCompletion } from './items';
 
 /** Why an unticked item counts as done, or null when it does not. */
@@ -24,7 +24,7 @@ export function doneReason(entry: ItemCompletion, doc: string, byKey: ReadonlyMa
   if (entry.claims.length === 0) return null;
   if (!entry.verdicts.every((verdict) => verdict.status === 'holds')) return null;
   if (entry.history !== null && !entry.history.filesChanged) return null;
-  return entry.verdicts.map((verdict) => `it ${describeClaim(verdict.claim)} and that holds`).join('; ');
+  return entry.verdicts.map((verdict) => describeHeldClaim(verdict.claim)).join(', ');
 }
 
 /** The identities (stage, text, occurrence) of the commands an item holds. */

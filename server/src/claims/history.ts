@@ -30,7 +30,7 @@ export interface ItemHistory {
   added: CommitRef;
   /** The commit that ticked it, or `working-tree` when the last commit had it unticked. */
   ticked: CommitRef | 'working-tree' | null;
-  /** True when one of the files changed between `added` (inclusive) and the tick (or now, when not ticked). */
+  /** True when one of the files changed after `added` and up to the tick (or now, when not ticked), working tree included. */
   filesChanged: boolean;
 }
 
@@ -141,7 +141,7 @@ export async function loadItemHistories(root: string, docAbsPath: string, questi
         }
       }
       let filesChanged = includeDirty && [...tops].some((top) => dirty.has(top));
-      for (let at = addedOrder; !filesChanged && at <= until; at++) filesChanged = [...tops].some((top) => changed[at].has(top));
+      for (let at = addedOrder + 1; !filesChanged && at <= until; at++) filesChanged = [...tops].some((top) => changed[at].has(top));
       items.set(question.key, { added: { hash: task.added, order: addedOrder }, ticked, filesChanged });
     }
     return { items };

@@ -25,7 +25,7 @@ export const completionWithoutChange: Rule = {
       const when = history.ticked === 'working-tree' ? `ticked in the working tree (the last commit had it unticked)` : `ticked in commit ${history.ticked.hash.slice(0, 7)}`;
       const range = history.ticked === 'working-tree' ? `since ${added}, where it was added` : `between ${added} (which added it) and ${history.ticked.hash.slice(0, 7)}`;
       context.report({
-        message: `This item was ${when}, but none of ${nameList(entry.files)} changed ${range}.`,
+        message: `This item was ${when}, but ${entry.files.length === 1 ? `\`${entry.files[0]}\` did not change` : `none of ${nameList(entry.files)} changed`} ${range}.`,
         range: context.lines.lineRange(entry.item.range.start.line),
         fixes: [{ title: 'Untick this item', edits: [boxEdit(entry.item, context.lines, false)], fixAll: false }],
       });

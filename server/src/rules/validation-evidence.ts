@@ -1,4 +1,11 @@
-import type { Rule } from './types';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { LineIndex } from '../model/text';
+import type { Stage } from '../model/types';
+import type { Fix, Rule } from './types';
+import { boxEdit } from '../claims/items';
+import { isFailedResult } from '../evidence/validation';
+import { entryKey, type ResultEntry } from '../evidence/results';
+import { stageTargets } from '../run/targets';
 import { preparedResults } from '../claims/items';
 import { resultsOfDoc, stageValidation } from '../evidence/validation';
 import { allStages, stageName } from './stages';
@@ -33,6 +40,7 @@ export const validationEvidence: Rule = {
         context.report({
           message: `${stageName(stage)} is ${how} done, but its last recorded validation failed: \`${failure.command}\` ${what}${at} on ${failure.finishedAt.slice(0, 10)} (${validation.failed} of ${validation.total} did not pass).`,
           range,
+          fixes: [undoneFix(stage, doc, byKey, context.lines)],
         });
       } else if (requireValidation && (validation.status === 'never' || validation.status === 'partial')) {
         const missing = validation.total - validation.passed - validation.failed;
@@ -45,3 +53,28 @@ export const validationEvidence: Rule = {
     }
   },
 };
+
+/**
+ * Unticks the Validation items whose commands failed and removes the heading's done marker: the stage is
+ * not done until its validation passes again.
+ */
+function undoneFix(stage: Stage, doc: string, byKey: ReadonlyMap<string, ResultEntry>, lines: LineIndex): Fix {
+  const edits: TextEdit[] = [];
+  const seen = new Set<number>();
+  for (const target of stageTargets(stage)) {
+    const entry = byKey.get(entryKey({ doc, stage: target.stageNumber, command: target.text, occurrence: target.occurrence }));
+    if (!entry || !isFailedResult(entry)) continue;
+    const owner = [stage, ...stage.children].find((candidate) => candidate.number === target.stageNumber);
+    const item = owner?.commands[target.index]?.item;
+    if (!item || item.checked !== true || seen.has(item.range.start.line)) continue;
+    seen.add(item.range.start.line);
+    edits.push(boxEdit(item, lines, false));
+  }
+  if (stage.headingMark?.mark === 'done') {
+    const { range } = stage.headingMark;
+    const before = lines.lineText(range.start.line).slice(0, range.start.character);
+    const start = before.replace(/\s+$/, '').length;
+    edits.push({ range: { start: { line: range.start.line, character: start }, end: range.end }, newText: '' });
+  }
+  return { title: `Untick ${stageName(stage)}'s failed validation${stage.headingMark?.mark === 'done' ? ' and remove its done marker' : ''}`, edits, fixAll: false };
+}
