@@ -22,6 +22,8 @@ const CODE_LIST = `${CODE}(?:\\s*(?:,|and|&)\\s*${CODE})*`;
 const LABELLED = new RegExp(`^\\**(Create|Add|New|Delete|Remove)\\**\\s*:\\**\\s*(${CODE_LIST})`, 'i');
 /** "add the file `x`", "create `x`", "remove `x`" anywhere in the item. */
 const VERB_PATH = new RegExp(`\\b(add|adds|create|creates|introduce|delete|deletes|remove|removes)\\s+(?:(?:a|an|the|new|file|module|script|test file)\\s+)*${CODE}(?!\\s*(?:to|in|into|inside)\\s+\`)`, 'gi');
+/** Spec-driven task lists: "T012 [P] [US1] Create the User model in src/models/user.py" (a bare path with a directory). */
+const IN_BARE_PATH = /\b(create|creates|add|adds|implement|implements)\b[^`]*?\bin\s+((?:[\w@+.-]+\/)+[\w@+-][\w@+.-]*\.[A-Za-z][A-Za-z0-9]{0,9})(?=[\s,.;:)]|$)/gi;
 /** "`x` (new file)". */
 const NEW_FILE = new RegExp(`${CODE}\\s*\\((?:new(?: file)?|created)\\)`, 'gi');
 /** "add `Symbol` to `path`", "define the test `test_x` in `path`". */
@@ -78,6 +80,10 @@ export function claimsOfText(text: string): Claim[] {
     const path = pathOf(match[2]);
     if (path === null || symbolSpans.has(match[2])) continue;
     add({ kind: /^(delete|remove)/i.test(match[1]) ? 'deletes' : 'creates', path });
+  }
+  for (const match of text.matchAll(IN_BARE_PATH)) {
+    const path = pathOf(match[2].replace(/\.$/, ''));
+    if (path !== null) add({ kind: 'creates', path });
   }
   for (const match of text.matchAll(NEW_FILE)) {
     const path = pathOf(match[1]);

@@ -11,7 +11,7 @@ import { claimsOfText, namedPathsOfText, taskText, type Claim } from './extract'
 import { itemKey, loadItemHistories, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
 import { claimPath, verifyClaim, type ClaimVerdict } from './verify';
 import { isUnknown, type Unknown } from '../workspace/git';
-import { readResultsAsync, type ReadResults } from '../evidence/results';
+import { readResultsAsync, resultsSignature, type ReadResults } from '../evidence/results';
 
 /** One checklist item with what DocPlan can say about its completion. */
 export interface ItemCompletion {
@@ -29,7 +29,6 @@ export interface ItemCompletion {
 
 interface FolderState {
   results: (ReadResults & { signature: string | null }) | null;
-  resultsCheckedAt: number;
   histories: Map<string, { question: string; at: number; value: DocItemHistories | Unknown }>;
   reportedProblems: Set<string>;
 }
@@ -37,12 +36,11 @@ interface FolderState {
 const states = new WeakMap<FolderWorkspace, FolderState>();
 /** A doc's git answers are reused this long while its questions do not change (typing re-checks often). */
 const HISTORY_TTL_MS = 5000;
-const RESULTS_TTL_MS = 500;
 
 function stateOf(folder: FolderWorkspace): FolderState {
   let state = states.get(folder);
   if (!state) {
-    state = { results: null, resultsCheckedAt: 0, histories: new Map(), reportedProblems: new Set() };
+    state = { results: null, histories: new Map(), reportedProblems: new Set() };
     states.set(folder, state);
   }
   return state;
@@ -99,8 +97,8 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
     const state = stateOf(folder);
     const now = Date.now();
     const pending: Promise<unknown>[] = [];
-    if (now - state.resultsCheckedAt > RESULTS_TTL_MS) {
-      state.resultsCheckedAt = now;
+    // One stat per check: the file changes when a run is recorded, by this process or another.
+    if (state.results === null || state.results.signature !== resultsSignature(folder.root)) {
       pending.push(readResultsAsync(folder.root).then((read) => (state.results = read)));
     }
     const raw = rawItems(model, lines, folder);
