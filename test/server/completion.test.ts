@@ -50,7 +50,7 @@ describe('done means done, over LSP', () => {
     assert.deepEqual(lines(published.diagnostics, 'done-not-ticked'), EXPECTED.notTicked);
     assert.deepEqual(lines(published.diagnostics, 'validation-evidence'), EXPECTED.validation);
     const withoutChange = published.diagnostics.find((diagnostic) => diagnostic.code === 'completion-without-change')!;
-    assert.match(withoutChange.message, new RegExp(`ticked in commit ${repo.tickCommit.slice(0, 7)}, but \`src/config\\.py\` did not change between ${repo.planCommit.slice(0, 7)}`));
+    assert.match(String(withoutChange.message), new RegExp(`ticked in commit ${repo.tickCommit.slice(0, 7)}, but \`src/config\\.py\` did not change between ${repo.planCommit.slice(0, 7)}`));
 
     // Fix-all: unticks the items whose claims fail and ticks the one whose claims hold; leaves the git-based and validation findings.
     const request = { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } };
