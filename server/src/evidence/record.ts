@@ -25,7 +25,7 @@ export async function headCommit(root: string): Promise<string | null> {
 }
 
 /** The entry recorded for one run of a target. Cancelled runs are not evidence: null. */
-export function resultEntry(doc: string, target: RunTarget, expected: string | null, result: CommandRunResult, commit: string | null): ResultEntry | null {
+export function resultEntry(doc: string, target: Pick<RunTarget, 'stageNumber' | 'text' | 'occurrence'>, expected: string | null, result: CommandRunResult, commit: string | null): ResultEntry | null {
   if (result.outcome === 'cancelled') return null;
   return {
     doc,

@@ -198,6 +198,7 @@ export function recordResults(root: string, added: readonly ResultEntry[]): { pr
 
 /** Removes a doc's entries (or all) and writes the file back. */
 export function clearResults(root: string, doc?: string): void {
+  if (resultsSignature(root) === null) return;
   const current = readResults(root, { setAside: true });
   const kept = doc === undefined ? [] : current.file.results.filter((entry) => entry.doc !== doc);
   mkdirSync(join(root, RESULTS_DIR), { recursive: true });
