@@ -73,9 +73,9 @@ describe('done means done, through the CLI', () => {
     assert.deepEqual(linesOf(findings, 'done-not-ticked'), EXPECTED.notTicked);
     assert.deepEqual(linesOf(findings, 'validation-evidence'), EXPECTED.validation);
     const byLine = new Map(findings.map((finding) => [finding.range.start.line, finding.message]));
-    assert.match(byLine.get(19)!, /creates `src\/exporter\.py`, but `src\/exporter\.py` does not exist/);
-    assert.match(byLine.get(20)!, /adds `App\.retry` to `src\/app\.py`, but no definition of `App\.retry` in `src\/app\.py` \(tree-sitter/);
-    assert.match(byLine.get(23)!, /deletes `src\/legacy\.py`, but `src\/legacy\.py` still exists/);
+    assert.match(byLine.get(19)!, /creates `src\/exporter\.py`, but `src\/exporter\.py` does not exist in the workspace folder/);
+    assert.match(byLine.get(20)!, /adds `App\.retry` to `src\/app\.py`, but `src\/app\.py` defines no `App\.retry` \(read with tree-sitter\)/);
+    assert.match(byLine.get(23)!, /deletes `src\/legacy\.py`, but `src\/legacy\.py` is still in the workspace folder/);
     assert.equal(byLine.get(22), `This item was ticked in commit ${repo.tickCommit.slice(0, 7)}, but \`src/config.py\` did not change between ${repo.planCommit.slice(0, 7)} (which added it) and ${repo.tickCommit.slice(0, 7)}.`);
     assert.match(byLine.get(25)!, /not ticked, but its work is done: `build_report` is defined in `src\/report\.py`/);
     assert.match(byLine.get(33)!, new RegExp(`\`sh checks/export\\.sh\` exited 3 at ${repo.tickCommit.slice(0, 7)}`));
