@@ -158,3 +158,12 @@ export function boxEdit(item: ListItem, lines: LineIndex, checked: boolean) {
   const at = open >= 0 ? open + 1 : box.start.character + 1;
   return { range: { start: { line: box.start.line, character: at }, end: { line: box.start.line, character: at + 1 } }, newText: checked ? 'x' : ' ' };
 }
+
+/** An edit that removes a stage heading's done marker (`✅`, `COMPLETE`) with the space before it, or null. */
+export function removeDoneMarkEdit(stage: Stage, lines: LineIndex) {
+  if (stage.headingMark?.mark !== 'done') return null;
+  const { range } = stage.headingMark;
+  const before = lines.lineText(range.start.line).slice(0, range.start.character);
+  const start = before.replace(/\s+$/, '').length;
+  return { range: { start: { line: range.start.line, character: start }, end: range.end }, newText: '' };
+}

@@ -86,7 +86,9 @@ export async function runSync(args: readonly string[], io: CliIo): Promise<numbe
       io.stderr.write(`docplan: not written ${plan.display}: the file is not valid UTF-8\n`);
       continue;
     }
-    const applied = applyEditGroups(plan.text, findings.map((finding) => finding.fixes[0].edits));
+    // Fixes of items of one stage may share an edit (removing the stage's done marker): apply it once.
+    const edits = new Map(findings.flatMap((finding) => finding.fixes[0].edits).map((edit) => [JSON.stringify(edit), edit]));
+    const applied = applyEditGroups(plan.text, [...edits.values()].map((edit) => [edit]));
     if (applied.text === plan.text) continue;
     try {
       writeFileSync(plan.path, (plan.bom ? '\ufeff' : '') + applied.text);

@@ -1,5 +1,9 @@
 import type { Rule } from './types';
-import { boxEdit, itemCompletions } from '../claims/items';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { LineIndex } from '../model/text';
+import type { ListItem, Stage } from '../model/types';
+import type { Fix } from './types';
+import { boxEdit, itemCompletions, removeDoneMarkEdit } from '../claims/items';
 import { describeClaim } from '../claims/extract';
 import { stageName } from './stages';
 
@@ -17,7 +21,8 @@ export const completionNotInCode: Rule = {
     const items = itemCompletions(model, context.lines, context.workspace);
     if (!items) return;
     for (const entry of items) {
-      const stageDone = entry.stage.mark === 'done';
+      // A done marker in the heading is the stage's own claim; one in a status table alone is status-mismatch's.
+      const stageDone = entry.stage.headingMark?.mark === 'done';
       if (entry.item.checked !== true && !stageDone) continue;
       const failed = entry.verdicts.filter((verdict) => verdict.status === 'fails');
       if (failed.length === 0) continue;
@@ -26,8 +31,18 @@ export const completionNotInCode: Rule = {
       context.report({
         message: `${whose}, but its work is not in the code: ${why}.`,
         range: context.lines.lineRange(entry.item.range.start.line),
-        fixes: entry.item.checked ? [{ title: 'Untick this item', edits: [boxEdit(entry.item, context.lines, false)], fixAll: true, preferred: true }] : [],
+        fixes: [untickFix(entry.item, entry.stage, context.lines)],
       });
     }
   },
 };
+
+/** Unticks the item and, when its stage's heading says done, removes that marker: the stage is not done. */
+function untickFix(item: ListItem, stage: Stage, lines: LineIndex): Fix {
+  const edits: TextEdit[] = [];
+  if (item.checked) edits.push(boxEdit(item, lines, false));
+  const unmark = removeDoneMarkEdit(stage, lines);
+  if (unmark) edits.push(unmark);
+  const title = item.checked ? (unmark ? `Untick this item and remove ${stageName(stage)}'s done marker` : 'Untick this item') : `Remove ${stageName(stage)}'s done marker`;
+  return { title, edits, fixAll: true, preferred: true };
+}

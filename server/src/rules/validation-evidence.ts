@@ -2,7 +2,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { LineIndex } from '../model/text';
 import type { Stage } from '../model/types';
 import type { Fix, Rule } from './types';
-import { boxEdit } from '../claims/items';
+import { boxEdit, removeDoneMarkEdit } from '../claims/items';
 import { isFailedResult } from '../evidence/validation';
 import { entryKey, type ResultEntry } from '../evidence/results';
 import { stageTargets } from '../run/targets';
@@ -70,11 +70,7 @@ function undoneFix(stage: Stage, doc: string, byKey: ReadonlyMap<string, ResultE
     seen.add(item.range.start.line);
     edits.push(boxEdit(item, lines, false));
   }
-  if (stage.headingMark?.mark === 'done') {
-    const { range } = stage.headingMark;
-    const before = lines.lineText(range.start.line).slice(0, range.start.character);
-    const start = before.replace(/\s+$/, '').length;
-    edits.push({ range: { start: { line: range.start.line, character: start }, end: range.end }, newText: '' });
-  }
+  const unmark = removeDoneMarkEdit(stage, lines);
+  if (unmark) edits.push(unmark);
   return { title: `Untick ${stageName(stage)}'s failed validation${stage.headingMark?.mark === 'done' ? ' and remove its done marker' : ''}`, edits, fixAll: false };
 }
