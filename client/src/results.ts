@@ -18,7 +18,8 @@ export interface StoredResult extends RunRecord {
 
 /** Where results are also kept: `.docplan/results.json` of the doc's folder (see resultsFile.ts). */
 export interface ResultsFileSink {
-  record(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null): Promise<void>;
+  /** Records a run; resolves with the commit it was made at (null outside git), or undefined when not recorded. */
+  record(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null): Promise<string | null | undefined>;
   clear(uri: vscode.Uri | undefined): void;
 }
 
@@ -66,12 +67,15 @@ export class ResultStore implements vscode.Disposable {
 
   async set(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null = null): Promise<void> {
     const doc = uri.toString();
+    const stored: StoredResult = { ...runRecord(result), outputTruncated: result.outputTruncated, finishedAt: Date.now() };
+    // Recorded in the results file first: that gives the commit the run was made at.
+    const commit = await this.file?.record(uri, key, result, expected);
+    if (commit !== undefined) stored.commit = commit;
     this.results[doc] ??= {};
-    this.results[doc][key] = { ...runRecord(result), outputTruncated: result.outputTruncated, finishedAt: Date.now() };
+    this.results[doc][key] = stored;
     this.prune();
     this.emitter.fire(uri);
     await this.memento.update(STATE_KEY, this.results);
-    await this.file?.record(uri, key, result, expected);
   }
 
   /** Takes results read from the results file where they are newer than what is kept (another window, the CLI). */

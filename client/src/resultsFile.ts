@@ -75,12 +75,15 @@ export class ResultsFileSync implements ResultsFileSink, vscode.Disposable {
     return { root: folder.uri.fsPath, doc: path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/') };
   }
 
-  async record(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null): Promise<void> {
+  async record(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null): Promise<string | null | undefined> {
     const place = this.place(uri);
-    if (!place) return;
+    if (!place) return undefined;
     const [stageNumber, text, occurrence] = JSON.parse(key) as [string, string, number];
-    const entry = resultEntry(place.doc, { stageNumber, text, occurrence }, expected, result, await headCommit(place.root));
-    if (entry) this.report(recordRun(place.root, [entry]));
+    const commit = await headCommit(place.root);
+    const entry = resultEntry(place.doc, { stageNumber, text, occurrence }, expected, result, commit);
+    if (!entry) return undefined;
+    this.report(recordRun(place.root, [entry]));
+    return commit;
   }
 
   clear(uri: vscode.Uri | undefined): void {
