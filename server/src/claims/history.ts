@@ -96,10 +96,22 @@ export interface ItemQuestion {
   files: string[];
 }
 
+/** Repositories already found, by folder: `rev-parse` once per folder and process, not once per doc. */
+const repositories = new Map<string, GitRepo>();
+
+async function openRepository(root: string): Promise<GitRepo | Unknown> {
+  const known = repositories.get(root);
+  if (known) return known;
+  const repo = await GitRepo.open(root);
+  // Only a found repository is kept: a folder may become one later (git init).
+  if (!isUnknown(repo)) repositories.set(root, repo);
+  return repo;
+}
+
 /** Asks git about a doc's items (three processes). Never rejects: unknown when git cannot answer. */
 export async function loadItemHistories(root: string, docAbsPath: string, questions: readonly ItemQuestion[]): Promise<DocItemHistories | Unknown> {
   try {
-    const repo = await GitRepo.open(root);
+    const repo = await openRepository(resolve(root));
     if (isUnknown(repo)) return repo;
     const docTop = repo.relative(docAbsPath);
     if (docTop === null) return { kind: 'unknown', reason: 'the doc is outside the git repository' };
