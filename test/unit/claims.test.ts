@@ -24,6 +24,10 @@ describe('claims an item makes', () => {
     ['Remove the `--force` flag', []],
     ['Add `Client.retry()` and document it', []],
     ['Bump to `v1.2.3`', []],
+    ['Remove `utils.py` imports from the handlers', []],
+    ['Add `config.toml` to the README', []],
+    ['Create `src/weather/cache.py` with `ResponseCache`', [{ kind: 'creates', path: 'src/weather/cache.py' }]],
+    ['Delete `scripts/old.sh` - it is unused', [{ kind: 'deletes', path: 'scripts/old.sh' }]],
   ];
   for (const [text, expected] of cases) {
     it(text, () => assert.deepEqual(claimsOfText(text), expected));

@@ -4,6 +4,7 @@
  * `docplan status` / `next` / `sync` on a seed plan, an agent task plan and a spec-driven task list.
  */
 import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +92,32 @@ describe('.docplan/results.json', () => {
     assert.deepEqual(parsed.file.results.map((e) => `${e.doc} ${e.stage} ${e.command}`), ['a.md 2 a', 'a.md 2 z', 'a.md 10 y', 'b.md 1 x']);
     assert.equal(parsed.file.results[0].durationMs, 12, 'durations are whole milliseconds');
     assert.equal(serializeResults(parsed.file.results), text, 'writing what was read gives the same bytes');
+  });
+
+  it('property: any set of results, in any order, is written to the same bytes, which read back to the same results', () => {
+    const entryArb = fc.record({
+      doc: fc.constantFrom('a.md', 'docs/b.md', 'plans/c d.md'),
+      stage: fc.constantFrom('1', '2', '10', '1.5', '0'),
+      command: fc.string({ minLength: 1, maxLength: 12 }).filter((text) => text.trim() === text && text.length > 0),
+      occurrence: fc.nat(3),
+      outcome: fc.constantFrom('passed', 'failed', 'timed-out', 'error'),
+      exitCode: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }),
+      expected: fc.option(fc.constantFrom('PASSED', 'FAIL'), { nil: null }),
+      commit: fc.option(fc.stringMatching(/^[0-9a-f]{40}$/), { nil: null }),
+      finishedAt: fc.integer({ min: 0, max: 4102444800000 }).map((ms) => new Date(ms).toISOString()),
+      durationMs: fc.nat(100000),
+    }) as fc.Arbitrary<ResultEntry>;
+    const unique = fc.uniqueArray(entryArb, { selector: (e) => JSON.stringify([e.doc, e.stage, e.command, e.occurrence]), maxLength: 8 });
+    fc.assert(
+      fc.property(unique, fc.integer(), (entries, seed) => {
+        const shuffled = [...entries].sort((a, b) => ((JSON.stringify(a).length * 31 + seed) % 7) - ((JSON.stringify(b).length * 31 + seed) % 7));
+        const text = serializeResults(entries);
+        assert.equal(serializeResults(shuffled), text);
+        const parsed = parseResults(text);
+        assert.ok(parsed.ok, !parsed.ok ? parsed.reason : '');
+        assert.equal(serializeResults(parsed.file.results), text);
+      }),
+    );
   });
 
   it('rejects a file that does not match the schema, saying where', () => {

@@ -24,6 +24,8 @@ const LABELLED = new RegExp(`^\\**(Create|Add|New|Delete|Remove)\\**\\s*:\\**\\s
 const VERB_PATH = new RegExp(`\\b(add|adds|create|creates|introduce|delete|deletes|remove|removes)\\s+(?:(?:a|an|the|new|file|module|script|test file)\\s+)*${CODE}(?!\\s*(?:to|in|into|inside)\\s+\`)`, 'gi');
 /** Spec-driven task lists: "T012 [P] [US1] Create the User model in src/models/user.py" (a bare path with a directory). */
 const IN_BARE_PATH = /\b(create|creates|add|adds|implement|implements)\b[^`]*?\bin\s+((?:[\w@+.-]+\/)+[\w@+-][\w@+.-]*\.[A-Za-z][A-Za-z0-9]{0,9})(?=[\s,.;:)]|$)/gi;
+/** What may follow "add `x`" for it to claim the file itself: the end, punctuation, or a clause about the file. */
+const CLAIM_ENDS = /^\s*(?:$|[,.;:)—–]|-\s|\((?:new|created)|(?:with|that|which|for|containing|holding|as|and|exporting|defining)\b)/i;
 /** "`x` (new file)". */
 const NEW_FILE = new RegExp(`${CODE}\\s*\\((?:new(?: file)?|created)\\)`, 'gi');
 /** "add `Symbol` to `path`", "define the test `test_x` in `path`". */
@@ -79,6 +81,8 @@ export function claimsOfText(text: string): Claim[] {
   for (const match of text.matchAll(VERB_PATH)) {
     const path = pathOf(match[2]);
     if (path === null || symbolSpans.has(match[2])) continue;
+    // "remove `utils.py` imports", "add `config.toml` to the README": the file is not what is added or removed.
+    if (!CLAIM_ENDS.test(text.slice((match.index ?? 0) + match[0].length))) continue;
     add({ kind: /^(delete|remove)/i.test(match[1]) ? 'deletes' : 'creates', path });
   }
   for (const match of text.matchAll(IN_BARE_PATH)) {
