@@ -6,11 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../server/src/cli/main';
 import { parseResults } from '../../server/src/evidence/results';
-import { buildCompletionRepo, EXPECTED, type CompletionRepo } from '../helpers/completionRepo';
+import { buildCompletionRepo, EXPECTED, PLAN_LINES, type CompletionRepo } from '../helpers/completionRepo';
+import { git } from '../helpers/git';
 
 interface Run {
   code: number;
@@ -103,5 +105,32 @@ describe('done means done, through the CLI', () => {
     assert.equal(again.code, 0);
     assert.equal(again.stdout, 'Every checkbox agrees with the work.\n');
     assert.deepEqual(await completionFindings(repo.dir), []);
+  });
+});
+
+describe('an item ticked in the working tree', () => {
+  it('is reported while none of its files changed since the commit that added it, and not once one has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docplan-done-wt-'));
+    try {
+      mkdirSync(join(dir, 'docs'));
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'docs/plan.md'), PLAN_LINES.join('\n'));
+      writeFileSync(join(dir, 'src/config.py'), 'TIMEOUT = 5\n');
+      git(dir, 'init', '-q');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'plan');
+      const added = git(dir, 'rev-parse', '--short=7', 'HEAD').trim();
+      const lines = [...PLAN_LINES];
+      lines[22] = lines[22].replace('- [ ]', '- [x]');
+      writeFileSync(join(dir, 'docs/plan.md'), lines.join('\n'));
+      const before = (await completionFindings(dir)).filter((finding) => finding.code === 'completion-without-change');
+      assert.deepEqual(before.map((finding) => [finding.range.start.line, finding.message]), [
+        [22, `This item was ticked in the working tree (the last commit had it unticked), but \`src/config.py\` did not change since ${added}, where it was added.`],
+      ]);
+      writeFileSync(join(dir, 'src/config.py'), 'TIMEOUT = 30\n');
+      assert.deepEqual((await completionFindings(dir)).filter((finding) => finding.code === 'completion-without-change'), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
