@@ -11,7 +11,7 @@ import { claimsOfText, namedPathsOfText, taskText, type Claim } from './extract'
 import { itemKey, loadItemHistories, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
 import { claimPath, verifyClaim, type ClaimVerdict } from './verify';
 import { isUnknown, type Unknown } from '../workspace/git';
-import { readResultsAsync, resultsSignature, type ReadResults } from '../evidence/results';
+import { readResults, resultsSignature, type ReadResults } from '../evidence/results';
 
 /** One checklist item with what DocPlan can say about its completion. */
 export interface ItemCompletion {
@@ -97,13 +97,14 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
     const state = stateOf(folder);
     const now = Date.now();
     const pending: Promise<unknown>[] = [];
-    // One stat per check: the file changes when a run is recorded, by this process or another.
-    if (state.results === null || state.results.signature !== resultsSignature(folder.root)) {
-      pending.push(readResultsAsync(folder.root).then((read) => (state.results = read)));
-    }
+    // One stat per check: the file changes when a run is recorded, by this process or another. Read
+    // synchronously, like .docplan.json: it is small, and the read never touches the file.
+    const signature = resultsSignature(folder.root);
+    if (state.results === null || state.results.signature !== signature) state.results = { ...readResults(folder.root, { setAside: false }), signature };
     const raw = rawItems(model, lines, folder);
     const symbolFiles = raw.flatMap((entry) => entry.claims.filter((claim) => claim.kind === 'defines').map((claim) => claimPath(folder, claim.path)).filter((path): path is string => path !== null));
-    pending.push(folder.symbols.prepare(symbolFiles));
+    // Loading tree-sitter costs a few hundred milliseconds once: only when an item claims a symbol.
+    if (symbolFiles.length > 0) pending.push(folder.symbols.prepare(symbolFiles));
     if (folder.git !== null) {
       const questions: ItemQuestion[] = raw
         .filter((entry) => entry.key !== null && entry.files.length > 0)

@@ -8,7 +8,6 @@
  * is recorded in a fresh file: never a crash, never a lost run.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import schema from '../../../schemas/results.schema.json';
@@ -110,19 +109,6 @@ function fromText(path: string, text: string, options: { setAside: boolean }): R
   if (parsed.ok) return { file: parsed.file, problem: null };
   const aside = options.setAside ? `; ${setAsideFile(path)}` : '';
   return { file: empty(), problem: `${RESULTS_DIR}/${RESULTS_FILE} is ${parsed.reason}: its results are ignored${aside}` };
-}
-
-/** Reads asynchronously without touching the file (for the server). */
-export async function readResultsAsync(root: string): Promise<ReadResults & { signature: string | null }> {
-  const path = resultsPath(root);
-  try {
-    const [stats, text] = await Promise.all([stat(path), readFile(path, 'utf8')]);
-    return { ...fromText(path, text, { setAside: false }), signature: `${stats.mtimeMs}:${stats.size}` };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { file: empty(), problem: null, signature: null };
-    return { file: empty(), problem: `cannot read ${RESULTS_DIR}/${RESULTS_FILE}: ${(error as Error).message}`, signature: null };
-  }
 }
 
 /** `mtime:size` of the results file, or null when there is none: tells a cached read whether it is still current. */
