@@ -25,6 +25,7 @@ describe('claims an item makes', () => {
     ['Add `Client.retry()` and document it', []],
     ['Bump to `v1.2.3`', []],
     ['Remove `utils.py` imports from the handlers', []],
+    ['Create `src/backoff.py` <!-- owner: ana -->', [{ kind: 'creates', path: 'src/backoff.py' }]],
     ['Add `config.toml` to the README', []],
     ['Create `src/weather/cache.py` with `ResponseCache`', [{ kind: 'creates', path: 'src/weather/cache.py' }]],
     ['Delete `scripts/old.sh` - it is unused', [{ kind: 'deletes', path: 'scripts/old.sh' }]],

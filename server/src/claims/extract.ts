@@ -53,6 +53,8 @@ export function taskText(line: string): string | null {
 
 /** Claims made by the Markdown text of an item (the part after its checkbox). */
 export function claimsOfText(text: string): Claim[] {
+  // Comments are not the item's words (`<!-- owner: ... -->` and the like).
+  text = text.replace(/<!--.*?-->/g, '');
   const claims: Claim[] = [];
   const seen = new Set<string>();
   const add = (claim: Claim) => {
