@@ -10,6 +10,7 @@ import { State } from 'vscode-languageclient/node';
 import { documentTargets, findStage, findTarget, stageTargets, type RunTarget } from '../../server/src/run/targets';
 import { registerEditorFeatures } from './editorFeatures';
 import { ResultStore, type StoredResult } from './results';
+import { registerProgressFeatures } from './progress';
 import { failedTargets, RunManager, type RunSummary } from './runManager';
 import { stageAtLine, StageStore } from './stageStore';
 import { ValidationTests } from './testing';
@@ -42,6 +43,7 @@ export function registerValidationFeatures(context: vscode.ExtensionContext, cli
   const runs = new RunManager(stages, results, logDir);
   const tree = new StageTreeProvider(stages, results);
   const tests = new ValidationTests(stages, runs);
+  registerProgressFeatures(context, stages, results, (message) => client.outputChannel.appendLine(`[results] ${message}`));
 
   const activityView = vscode.window.createTreeView('docplan.stages', { treeDataProvider: tree, showCollapseAll: true });
   const explorerView = vscode.window.createTreeView('docplan.stagesExplorer', { treeDataProvider: tree, showCollapseAll: true });

@@ -12,6 +12,15 @@ export interface StoredResult extends RunRecord {
   outputTruncated: boolean;
   /** Epoch milliseconds. */
   finishedAt: number;
+  /** HEAD when it ran, when known (results read from `.docplan/results.json` carry it). */
+  commit?: string | null;
+}
+
+/** Where results are also kept: `.docplan/results.json` of the doc's folder (see resultsFile.ts). */
+export interface ResultsFileSink {
+  /** Records a run; resolves with the commit it was made at (null outside git), or undefined when not recorded. */
+  record(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null): Promise<string | null | undefined>;
+  clear(uri: vscode.Uri | undefined): void;
 }
 
 const STATE_KEY = 'docplan.validationResults.v1';
@@ -26,6 +35,9 @@ export class ResultStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri | undefined>();
   /** Fires with the doc whose results or running commands changed (undefined: all docs). */
   readonly onDidChange = this.emitter.event;
+
+  /** Set by the results file sync: every stored run is recorded there too. */
+  file: ResultsFileSink | undefined;
 
   constructor(private readonly memento: vscode.Memento) {
     this.results = { ...(memento.get<Stored>(STATE_KEY) ?? {}) };
@@ -53,16 +65,41 @@ export class ResultStore implements vscode.Disposable {
     this.emitter.fire(uri);
   }
 
-  async set(uri: vscode.Uri, key: string, result: CommandRunResult): Promise<void> {
+  async set(uri: vscode.Uri, key: string, result: CommandRunResult, expected: string | null = null): Promise<void> {
     const doc = uri.toString();
+    const stored: StoredResult = { ...runRecord(result), outputTruncated: result.outputTruncated, finishedAt: Date.now() };
+    // Recorded in the results file first: that gives the commit the run was made at.
+    const commit = await this.file?.record(uri, key, result, expected);
+    if (commit !== undefined) stored.commit = commit;
     this.results[doc] ??= {};
-    this.results[doc][key] = { ...runRecord(result), outputTruncated: result.outputTruncated, finishedAt: Date.now() };
+    this.results[doc][key] = stored;
+    this.prune();
+    this.emitter.fire(uri);
+    await this.memento.update(STATE_KEY, this.results);
+  }
+
+  /** Takes results read from the results file where they are newer than what is kept (another window, the CLI). */
+  async merge(uri: vscode.Uri, byKey: ReadonlyMap<string, StoredResult>): Promise<void> {
+    const doc = uri.toString();
+    let changed = false;
+    for (const [key, stored] of byKey) {
+      const current = this.results[doc]?.[key];
+      if (current && current.finishedAt >= stored.finishedAt) {
+        if (current.commit === undefined && current.finishedAt === stored.finishedAt) current.commit = stored.commit;
+        continue;
+      }
+      this.results[doc] ??= {};
+      this.results[doc][key] = stored;
+      changed = true;
+    }
+    if (!changed) return;
     this.prune();
     this.emitter.fire(uri);
     await this.memento.update(STATE_KEY, this.results);
   }
 
   async clear(uri?: vscode.Uri): Promise<void> {
+    this.file?.clear(uri);
     if (uri) delete this.results[uri.toString()];
     else for (const doc of Object.keys(this.results)) delete this.results[doc];
     this.emitter.fire(uri);

@@ -12,6 +12,7 @@ import { judgedResult } from '../../server/src/run/expectation';
 import { allStages, findStage, findTarget, logFileName, stageOwnTargets, type RunTarget } from '../../server/src/run/targets';
 import type { StageNode } from '../../server/src/protocol';
 import { isFailure, type ResultStore } from './results';
+import { addEvidenceLine, evidenceText } from './evidenceLine';
 import type { StageStore } from './stageStore';
 
 export const RESTRICTED_MESSAGE =
@@ -187,11 +188,12 @@ export class RunManager implements vscode.Disposable {
   private async attach(uri: vscode.Uri, target: RunTarget, result: CommandRunResult): Promise<boolean> {
     if (result.outcome === 'cancelled') return false;
     const current = await this.stages.current(uri);
-    if (!current || !findTarget(current.result.stages, target.key)) {
+    const found = current ? findTarget(current.result.stages, target.key) : undefined;
+    if (!found) {
       this.output.appendLine(`  (result not recorded: the command changed while it ran)`);
       return false;
     }
-    await this.results.set(uri, target.key, result);
+    await this.results.set(uri, target.key, result, found.stage.commands[found.target.index]?.expected ?? null);
     return true;
   }
 
@@ -210,6 +212,8 @@ export class RunManager implements vscode.Disposable {
         const own = stageOwnTargets(stage);
         if (own.length === 0 || !own.every((t) => this.results.get(uri, t.key)?.outcome === 'passed')) continue;
         for (const range of uncheckedBoxes(document, stage)) edit.replace(uri, range, 'x');
+        const evidence = evidenceText(uri, stage, this.results);
+        if (evidence) addEvidenceLine(edit, document, stage, evidence);
       }
       if (edit.size === 0) return;
       // Against the version the ranges were computed from: if the user typed meanwhile, compute again.

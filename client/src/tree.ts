@@ -8,6 +8,7 @@ import type { StageChangeNode, StageCommandNode, StageNode } from '../../server/
 import { describeResult, formatDuration } from '../../server/src/run/runner';
 import { stageOwnTargets, stageTargets, type RunTarget } from '../../server/src/run/targets';
 import { isFailure, type ResultStore, type StoredResult } from './results';
+import { progressText } from './progress';
 import type { PlanDoc, StageStore } from './stageStore';
 
 /** The status a stage's icon shows. */
@@ -155,7 +156,7 @@ export class StageTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       case 'doc': {
         const item = new vscode.TreeItem(node.doc.title, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `doc:${uri}`;
-        item.description = vscode.workspace.asRelativePath(uri);
+        item.description = `${progressText(node.doc.result.stages)} · ${vscode.workspace.asRelativePath(uri)}`;
         item.resourceUri = uri;
         item.iconPath = new vscode.ThemeIcon('checklist');
         const runnable = node.doc.result.stages.some((stage) => stageTargets(stage).length > 0);

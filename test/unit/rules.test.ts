@@ -113,6 +113,10 @@ describe('rule severities and defaults', () => {
       'duplicate-task-id': 'warning',
       'unknown-task-dependency': 'warning',
       'todo-status-mismatch': 'warning',
+      'completion-not-in-code': 'warning',
+      'completion-without-change': 'warning',
+      'done-not-ticked': 'info',
+      'validation-evidence': 'error',
     };
     for (const rule of ALL_RULES) assert.equal(rule.defaultSeverity, defaults[rule.id], rule.id);
     const goals = findingsOf(check(fixtureText('goal-not-measurable', 'fires.md')).findings, 'goal-not-measurable');

@@ -23,6 +23,9 @@ import { CheckCache, hashText } from './cache';
 import { checkParallel, threadCount } from './workers';
 import { CHECK_OPTIONS } from './checkOptions';
 import { RunRecorder } from './replay';
+import { runStatus } from './status';
+import { runNext } from './next';
+import { runSync } from './sync';
 
 /** What the CLI talks to. Tests pass strings collectors; `nodeIo()` is the real process. */
 export interface CliIo {
@@ -61,6 +64,9 @@ Commands:
   check [paths or globs...]   Check docs (default: the current directory)
   stages <doc>                Print a doc's stages (--json for JSON)
   run <doc> [--stage N]       Run a doc's validation commands (exit 0 when all pass)
+  status [paths...]           Where each plan stands, and its next stage (--json for JSON)
+  next <plan>                 The next stage's open items, files and commands (--json for agents)
+  sync [paths...] [--write]   Tick done work, untick work that is not there (prints every change)
   rules                       List rules with their default severity
 
 Options:
@@ -180,6 +186,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return runRules(rest, io);
     case 'run':
       return runRun(rest, io, io.stdout === process.stdout ? interruptSignal() : undefined);
+    case 'status':
+      return runStatus(rest, io);
+    case 'next':
+      return runNext(rest, io);
+    case 'sync':
+      return runSync(rest, io);
     default:
       throw new UsageError(command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`);
   }

@@ -13,9 +13,10 @@ import { checkText } from '../check';
 import { resolveConfig, readConfigFile } from '../config/load';
 import type { Stage } from '../model/types';
 import { describeResult, formatDuration, runCommand, runRecord, type CommandRunResult, type RunRecord } from '../run/runner';
-import { expectationNote, meetsExpectation } from '../run/expectation';
+import { expectationNote, judgedResult, meetsExpectation } from '../run/expectation';
 import { documentTargets, findStage, logFileName, stageTargets, type RunTarget } from '../run/targets';
 import { DEFAULT_MAX_FILE_SIZE, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
+import { recordAndTick } from './runEvidence';
 import { parseSize, UsageError, type CliIo } from './main';
 
 export const RUN_HELP = `Usage: docplan run <doc> [options]
@@ -29,6 +30,9 @@ Options:
       --log-dir <dir>    Where the whole output of each command is written (default: a new temp folder)
       --max-output <n>   Output shown per command (bytes, or with a K/M suffix; default 1M); the log has all
       --bail             Stop at the first command that does not pass
+      --no-record        Do not record the results in <root>/.docplan/results.json
+      --tick             Tick the Validation boxes of the stages whose commands all passed and write a
+                         "validated at <commit> on <date>: N of N passed" line under their Validation part
       --json             Print the results as JSON instead of the commands' output
       --root <dir>       Working directory and workspace root (default: found from the doc's folder)
   -h, --help             Show this help
@@ -44,6 +48,8 @@ const RUN_OPTIONS = {
   'log-dir': { type: 'string' },
   'max-output': { type: 'string' },
   bail: { type: 'boolean' },
+  'no-record': { type: 'boolean' },
+  tick: { type: 'boolean' },
   json: { type: 'boolean' },
   root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -102,7 +108,8 @@ export async function runRun(args: readonly string[], io: CliIo, signal?: AbortS
   const read = readDocument(docPath, DEFAULT_MAX_FILE_SIZE);
   if (!read.ok) throw new UsageError(`cannot use ${positionals[0]}: ${read.reason}`);
   const { config } = resolveConfig(readConfigFile(root));
-  const { model } = checkText(read.text, { config, path: rootRelative(root, docPath) }).built;
+  const checked = checkText(read.text, { config, path: rootRelative(root, docPath) });
+  const { model } = checked.built;
   const display = relative(io.cwd, docPath) || docPath;
   if (model.kind === null || model.disabled) {
     io.stderr.write(`docplan: ${display} is not a design doc, plan or tracker: nothing to run\n`);
@@ -157,6 +164,16 @@ export async function runRun(args: readonly string[], io: CliIo, signal?: AbortS
     if (values.bail && !asExpected) break;
   }
 
+  // The record keeps each result judged against the doc's expectation, as the client's store does: a step
+  // that expects FAIL and failed is evidence that the stage's validation went as planned.
+  const evidence = await recordAndTick(
+    { root, docPath, display, text: read.text, bom: read.bom, built: { model, lines: checked.built.lines } },
+    results.map(({ target, result }) => ({ target, result: judgedResult(result, target.expectedOutcome) })),
+    { record: !values['no-record'], tick: values.tick === true },
+  );
+  for (const line of evidence.messages) io.stderr.write(`docplan: ${line}
+`);
+
   const passed = results.filter(({ target, result }) => meetsExpectation(result.outcome, target.expectedOutcome)).length;
   const notPassed = results.length - passed;
   const skipped = targets.length - results.length;
@@ -172,5 +189,5 @@ export async function runRun(args: readonly string[], io: CliIo, signal?: AbortS
     const skippedText = skipped > 0 ? `, ${skipped} not run` : '';
     io.stdout.write(`\n${passed} passed, ${notPassed} failed${skippedText} in ${formatDuration(Date.now() - started)}. Logs: ${logDir}\n`);
   }
-  return notPassed === 0 && skipped === 0 ? 0 : 1;
+  return notPassed === 0 && skipped === 0 && !evidence.failed ? 0 : 1;
 }

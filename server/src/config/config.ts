@@ -31,6 +31,8 @@ export interface DocPlanConfig {
   sectionSynonyms: Record<SectionName, string[]>;
   /** Globs pinned to a profile id (`{ "docs/rfcs/**": "rfc" }`): detection is skipped for those files. */
   profiles: Record<string, string>;
+  /** Stages marked done must have a recorded validation run (rule `validation-evidence`). */
+  requireValidation: boolean;
 }
 
 /** A problem found in a configuration source, to show as a diagnostic on that file or in a log. */
@@ -56,6 +58,7 @@ export function defaultConfig(): DocPlanConfig {
     requiredSections: structuredClone(DEFAULT_REQUIRED_SECTIONS),
     sectionSynonyms: structuredClone(DEFAULT_SECTION_SYNONYMS),
     profiles: {},
+    requireValidation: false,
   };
 }
 
@@ -67,6 +70,7 @@ export interface ConfigInput {
   requiredSections?: Partial<Record<DocKind, SectionName[]>>;
   sectionSynonyms?: Partial<Record<SectionName, string[]>>;
   profiles?: Record<string, string>;
+  requireValidation?: boolean;
 }
 
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
@@ -111,6 +115,7 @@ export function mergeConfig(base: DocPlanConfig, input: ConfigInput | undefined)
     requiredSections: { ...base.requiredSections },
     sectionSynonyms: { ...base.sectionSynonyms },
     profiles: { ...base.profiles, ...(input.profiles ?? {}) },
+    requireValidation: input.requireValidation ?? base.requireValidation,
   };
   for (const [id, value] of Object.entries(input.rules ?? {})) {
     if (typeof value === 'string') {

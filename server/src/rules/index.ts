@@ -31,6 +31,10 @@ import { duplicateRequirement } from './duplicate-requirement';
 import { duplicateTaskId } from './duplicate-task-id';
 import { unknownTaskDependency } from './unknown-task-dependency';
 import { todoStatusMismatch } from './todo-status-mismatch';
+import { completionNotInCode } from './completion-not-in-code';
+import { completionWithoutChange } from './completion-without-change';
+import { doneNotTicked } from './done-not-ticked';
+import { validationEvidence } from './validation-evidence';
 
 export const ALL_RULES: readonly Rule[] = [
   missingGoals,
@@ -64,6 +68,10 @@ export const ALL_RULES: readonly Rule[] = [
   duplicateTaskId,
   unknownTaskDependency,
   todoStatusMismatch,
+  completionNotInCode,
+  completionWithoutChange,
+  doneNotTicked,
+  validationEvidence,
 ];
 
 /** Rule ids, for validating configuration. */

@@ -12,6 +12,7 @@ import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './pat
 import { resolveReferenceTarget } from './referenceTarget';
 import { SymbolIndex } from './symbols';
 import { TestIndex } from '../validation/index';
+import { prepareCompletion } from '../claims/items';
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -115,6 +116,7 @@ export class FolderWorkspace {
     };
     const pending: Promise<unknown>[] = [timed('symbols', this.symbols.prepare(symbolFiles)), timed('tests', this.tests.prepare())];
     if (this.git && gitRequests.length > 0) pending.push(timed(`git (${gitRequests.length} docs)`, this.git.prepareMany(gitRequests)));
+    for (const { model, docAbsPath } of docs) pending.push(prepareCompletion(this, model, this.view(docAbsPath).docAbsPath));
     await Promise.allSettled(pending);
   }
 

@@ -24,6 +24,16 @@ function ticked(text: string, commands: readonly string[]): string {
   return result;
 }
 
+/** `text` with the evidence line a passing stage gets written after the line holding `lastCommand`. */
+function withEvidence(text: string, lastCommand: string, count: number): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((line) => line.includes(lastCommand));
+  assert.ok(at >= 0, `a line holds ${lastCommand}`);
+  // The e2e workspace is a temporary copy outside any git repository: no commit to name.
+  lines.splice(at + 1, 0, '', `validated at an uncommitted tree on ${new Date().toISOString().slice(0, 10)}: ${count} of ${count} passed`);
+  return lines.join('\n');
+}
+
 async function runStage(uri: vscode.Uri, stageNumber: string): Promise<RunSummary> {
   return (await vscode.commands.executeCommand('docplan.runStage', { uri: uri.toString(), stageNumber })) as RunSummary;
 }
@@ -53,12 +63,12 @@ suite('DocPlan ticks Validation checkboxes in a real VS Code', () => {
       await config.update('run.tickCheckboxes', true, vscode.ConfigurationTarget.WorkspaceFolder);
       assert.equal(vscode.workspace.getConfiguration('docplan', uri).get('run.tickCheckboxes'), true);
 
-      // Every command of stage 1 passes: its two Validation boxes are ticked, its Changes and
-      // Completion Criteria boxes and everything of stage 2 are not.
+      // Every command of stage 1 passes: its two Validation boxes are ticked and the evidence line is written
+      // under them; its Changes and Completion Criteria boxes and everything of stage 2 are not.
       const passing = await runStage(uri, '1');
       assert.equal(passing.refused, null);
       assert.deepEqual(passing.results.map((r) => [r.command, r.outcome, r.attached]), STAGE1_COMMANDS.map((c) => [c, 'passed', true]));
-      const afterStage1 = ticked(original, STAGE1_COMMANDS);
+      const afterStage1 = withEvidence(ticked(original, STAGE1_COMMANDS), STAGE1_COMMANDS[1], 2);
       // The edit is applied before the run command resolves.
       assert.equal(document.getText(), afterStage1);
       assert.ok(document.isDirty, 'the tick is an unsaved edit the user can undo');
@@ -79,7 +89,7 @@ suite('DocPlan ticks Validation checkboxes in a real VS Code', () => {
       // Two commands in one item share its box, which is ticked once; a ticked box stays as it is.
       const shared = await runStage(uri, '3');
       assert.deepEqual(shared.results.map((r) => [r.command, r.outcome]), STAGE3_COMMANDS.map((c) => [c, 'passed']));
-      const afterStage3 = afterStage1.replace(`- [ ] \`${STAGE3_COMMANDS[0]}\` then`, `- [x] \`${STAGE3_COMMANDS[0]}\` then`);
+      const afterStage3 = withEvidence(afterStage1.replace(`- [ ] \`${STAGE3_COMMANDS[0]}\` then`, `- [x] \`${STAGE3_COMMANDS[0]}\` then`), STAGE3_COMMANDS[2], 3);
       assert.notEqual(afterStage3, afterStage1);
       assert.equal(document.getText(), afterStage3);
 

@@ -1,0 +1,47 @@
+/**
+ * Checks an item's claims against a workspace folder: files by `stat`, symbols through the folder's
+ * tree-sitter symbol index (the one stale lines use). A claim is `holds`, `fails` (with where DocPlan
+ * looked) or `unknown` (outside the folder, symbols not loaded, a file too large to parse): only the first
+ * two ever lead to a finding.
+ */
+import { statSync } from 'node:fs';
+import { findDefinitions } from '../workspace/symbols';
+import type { FolderWorkspace } from '../workspace/workspace';
+import type { Claim } from './extract';
+
+/** The verdict on one claim. */
+export type ClaimVerdict = { claim: Claim; status: 'holds' } | { claim: Claim; status: 'fails'; why: string } | { claim: Claim; status: 'unknown' };
+
+/** `file`, `dir` or null (missing). */
+function kindOf(absPath: string): 'file' | 'dir' | null {
+  try {
+    const stats = statSync(absPath);
+    return stats.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+/** The absolute path of a claim's path inside the folder, or null when it escapes the folder. */
+export function claimPath(folder: FolderWorkspace, path: string): string | null {
+  const resolved = folder.resolver.resolve(path);
+  return resolved.kind === 'inside' ? resolved.absPath : null;
+}
+
+/** Checks one claim. Symbols must have been prepared (`folder.symbols.prepare`) or the answer is unknown. */
+export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict {
+  const abs = claimPath(folder, claim.path);
+  if (abs === null) return { claim, status: 'unknown' };
+  const kind = kindOf(abs);
+  if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  if (claim.kind === 'deletes') return kind === null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` is still in the workspace folder` };
+  if (kind === null) return { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  if (kind === 'dir') return { claim, status: 'unknown' };
+  const symbols = folder.symbols.get(abs);
+  if (symbols === undefined || !symbols.ok) return { claim, status: 'unknown' };
+  const found = findDefinitions(symbols, claim.symbol);
+  if (found.match === 'exact') return { claim, status: 'holds' };
+  // A text scan can miss a definition (macros, generated code): only a real parser's "not there" is a finding.
+  if (found.match === 'name' || symbols.parser !== 'tree-sitter') return { claim, status: 'unknown' };
+  return { claim, status: 'fails', why: `\`${claim.path}\` defines no \`${claim.symbol}\` (read with tree-sitter)` };
+}

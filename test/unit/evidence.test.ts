@@ -1,0 +1,222 @@
+/**
+ * `.docplan/results.json`: format, schema, stable order, a corrupt file set aside and reported once, what
+ * `docplan run` records (`--no-record`, `--tick` and its evidence line), `"requireValidation": true`, and
+ * `docplan status` / `next` / `sync` on a seed plan, an agent task plan and a spec-driven task list.
+ */
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main, type CliIo } from '../../server/src/cli/main';
+import { checkTextPrepared } from '../../server/src/check';
+import { defaultConfig, mergeConfig } from '../../server/src/config/config';
+import { parseResults, readResults, recordResults, resultsPath, serializeResults, type ResultEntry } from '../../server/src/evidence/results';
+import { FolderWorkspace } from '../../server/src/workspace/workspace';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'docplan-evidence-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function cli(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { cwd, env: {}, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+function entry(doc: string, stage: string, command: string, outcome: ResultEntry['outcome'] = 'passed'): ResultEntry {
+  return { doc, stage, command, occurrence: 0, outcome, exitCode: outcome === 'passed' ? 0 : 1, expected: null, commit: null, finishedAt: '2026-02-01T09:00:00.000Z', durationMs: 12.4 };
+}
+
+const PLAN = [
+  '# Plan: Tidy logs',
+  '',
+  '## Background',
+  '',
+  '**Goal**: Logs fit one screen.',
+  '',
+  '## Stage 1: Trim ✅',
+  '',
+  '### Objective',
+  '',
+  'Trim.',
+  '',
+  '### Changes',
+  '',
+  '- [x] Shorten the messages',
+  '',
+  '### Validation',
+  '',
+  '- [ ] `sh ok.sh`',
+  '- [ ] `sh ok.sh --quiet`',
+  '',
+  '## Stage 2: Colour',
+  '',
+  '### Objective',
+  '',
+  'Colour.',
+  '',
+  '### Changes',
+  '',
+  '- [ ] Colour the levels',
+  '',
+  '### Validation',
+  '',
+  '- [ ] `sh fail.sh`',
+  '',
+].join('\n');
+
+function planFolder(): string {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'plan.md'), PLAN);
+  writeFileSync(join(dir, 'ok.sh'), 'exit 0\n');
+  writeFileSync(join(dir, 'fail.sh'), 'exit 4\n');
+  writeFileSync(join(dir, '.docplan.json'), '{}\n');
+  return dir;
+}
+
+describe('.docplan/results.json', () => {
+  it('is written in a stable order (doc, stage by number, command) and matches its schema', () => {
+    const text = serializeResults([entry('b.md', '1', 'x'), entry('a.md', '10', 'y'), entry('a.md', '2', 'z'), entry('a.md', '2', 'a')]);
+    const parsed = parseResults(text);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.file.results.map((e) => `${e.doc} ${e.stage} ${e.command}`), ['a.md 2 a', 'a.md 2 z', 'a.md 10 y', 'b.md 1 x']);
+    assert.equal(parsed.file.results[0].durationMs, 12, 'durations are whole milliseconds');
+    assert.equal(serializeResults(parsed.file.results), text, 'writing what was read gives the same bytes');
+  });
+
+  it('property: any set of results, in any order, is written to the same bytes, which read back to the same results', () => {
+    const entryArb = fc.record({
+      doc: fc.constantFrom('a.md', 'docs/b.md', 'plans/c d.md'),
+      stage: fc.constantFrom('1', '2', '10', '1.5', '0'),
+      command: fc.string({ minLength: 1, maxLength: 12 }).filter((text) => text.trim() === text && text.length > 0),
+      occurrence: fc.nat(3),
+      outcome: fc.constantFrom('passed', 'failed', 'timed-out', 'error'),
+      exitCode: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }),
+      expected: fc.option(fc.constantFrom('PASSED', 'FAIL'), { nil: null }),
+      commit: fc.option(fc.stringMatching(/^[0-9a-f]{40}$/), { nil: null }),
+      finishedAt: fc.integer({ min: 0, max: 4102444800000 }).map((ms) => new Date(ms).toISOString()),
+      durationMs: fc.nat(100000),
+    }) as fc.Arbitrary<ResultEntry>;
+    const unique = fc.uniqueArray(entryArb, { selector: (e) => JSON.stringify([e.doc, e.stage, e.command, e.occurrence]), maxLength: 8 });
+    fc.assert(
+      fc.property(unique, fc.integer(), (entries, seed) => {
+        const shuffled = [...entries].sort((a, b) => ((JSON.stringify(a).length * 31 + seed) % 7) - ((JSON.stringify(b).length * 31 + seed) % 7));
+        const text = serializeResults(entries);
+        assert.equal(serializeResults(shuffled), text);
+        const parsed = parseResults(text);
+        assert.ok(parsed.ok, !parsed.ok ? parsed.reason : '');
+        assert.equal(serializeResults(parsed.file.results), text);
+      }),
+    );
+  });
+
+  it('rejects a file that does not match the schema, saying where', () => {
+    const result = parseResults(JSON.stringify({ version: 1, results: [{ doc: 'a.md' }] }));
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.reason : '', /does not match its schema \(\/results\/0 /);
+  });
+
+  it('a corrupt file is reported once, set aside, and the next run is recorded in a fresh file', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.docplan'));
+    writeFileSync(resultsPath(dir), '{ "version": 1, "results": [');
+    const written = recordResults(dir, [entry('plan.md', '1', 'make test')]);
+    assert.match(written.problem ?? '', /is not valid JSON .*set aside as .*results\.json\.corrupt-/);
+    assert.equal(readdirSync(join(dir, '.docplan')).filter((name) => name.includes('.corrupt-')).length, 1, 'the corrupt file is kept aside');
+    const again = readResults(dir, { setAside: true });
+    assert.equal(again.problem, null, 'reported once');
+    assert.deepEqual(again.file.results.map((e) => e.command), ['make test'], 'the run was not lost');
+  });
+
+  it('docplan run records with --tick writing the evidence line once; --no-record writes nothing', async () => {
+    const dir = planFolder();
+    const skipped = await cli(['run', 'plan.md', '--stage', '1', '--no-record'], dir);
+    assert.equal(skipped.code, 0);
+    assert.equal(existsSync(resultsPath(dir)), false);
+
+    const ticked = await cli(['run', 'plan.md', '--tick'], dir);
+    assert.equal(ticked.code, 1, 'stage 2 fails');
+    assert.match(ticked.stderr, /ticked Stage 1 in plan\.md \(2 of 2 passed\)/);
+    const lines = readFileSync(join(dir, 'plan.md'), 'utf8').split('\n');
+    assert.deepEqual(lines.slice(18, 22), ['- [x] `sh ok.sh`', '- [x] `sh ok.sh --quiet`', '', `validated at an uncommitted tree on ${new Date().toISOString().slice(0, 10)}: 2 of 2 passed`]);
+    assert.ok(lines.includes('- [ ] `sh fail.sh`'), 'a failed stage is not ticked');
+    const recorded = readResults(dir, { setAside: false }).file.results;
+    assert.deepEqual(recorded.map((e) => `${e.stage} ${e.command} ${e.outcome} ${e.exitCode}`), ['1 sh ok.sh passed 0', '1 sh ok.sh --quiet passed 0', '2 sh fail.sh failed 4']);
+
+    await cli(['run', 'plan.md', '--stage', '1', '--tick'], dir);
+    const text = readFileSync(join(dir, 'plan.md'), 'utf8');
+    assert.equal(text.match(/validated at /g)?.length, 1, 'a second run refreshes the line instead of adding one');
+  });
+
+  it('a done stage never validated is an info only with "requireValidation": true; a failed one is an error', async () => {
+    const dir = planFolder();
+    const workspace = new FolderWorkspace(dir, { validate: 'stat', git: false });
+    const check = async (requireValidation: boolean) => {
+      const config = mergeConfig(defaultConfig(), { requireValidation });
+      const checked = await checkTextPrepared(PLAN, { config, path: 'plan.md', workspace: workspace.view(join(dir, 'plan.md')) });
+      return checked.findings.filter((f) => f.ruleId === 'validation-evidence').map((f) => `${f.range.start.line} ${f.severity}`);
+    };
+    assert.deepEqual(await check(false), []);
+    assert.deepEqual(await check(true), ['6 info']);
+    recordResults(dir, [entry('plan.md', '1', 'sh ok.sh', 'failed')]);
+    assert.deepEqual(await check(false), ['6 error']);
+  });
+});
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/done/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+describe('docplan status, next and sync on the families', () => {
+  it('a seed plan: per-stage standing, the next actionable stage, and nothing to sync', async () => {
+    const dir = tempDir();
+    cpSync(EXAMPLES, dir, { recursive: true });
+    const status = await cli(['status', 'docs/plans/forecast-cache-plan.md', '--json'], dir);
+    assert.equal(status.code, 0);
+    const [plan] = (JSON.parse(status.stdout) as { plans: { stages: unknown; items: unknown; next: { number: string } | null; perStage: { number: string; state: string; blockedBy: string[] }[] }[] }).plans;
+    assert.deepEqual(plan.stages, { done: 2, inProgress: 0, notStarted: 1, total: 3 });
+    assert.deepEqual(plan.items, { checked: 4, total: 19 });
+    assert.deepEqual(plan.perStage.map((s) => `${s.number} ${s.state} ${s.blockedBy.join(',')}`), ['1 done ', '2 not-started ', '4 done 2']);
+    assert.equal(plan.next?.number, '2');
+
+    const next = await cli(['next', 'docs/plans/forecast-cache-plan.md', '--json'], dir);
+    const work = JSON.parse(next.stdout) as { next: { stage: { number: string; line: number }; openItems: { text: string; line: number }[] } };
+    assert.equal(work.next.stage.number, '2');
+    assert.equal(work.next.stage.line, 28);
+    assert.deepEqual(work.next.openItems.map((item) => item.line), [36, 37, 38]);
+
+    const text = await cli(['status', 'docs/plans/forecast-cache-plan.md'], dir);
+    assert.match(text.stdout, /^docs\/plans\/forecast-cache-plan\.md: 2 of 3 stages done, 0 in progress, 1 not started; 4 of 19 items ticked\n/);
+    assert.match(text.stdout, /next: Stage 2: Wire the Cache Into the Service \(line 28\)/);
+    const sync = await cli(['sync', 'docs/plans/forecast-cache-plan.md'], dir);
+    assert.deepEqual([sync.code, sync.stdout], [0, 'Every checkbox agrees with the work.\n']);
+  });
+
+  it('a spec-driven task list: phases are stages today; the task items under a phase are not read until the profiles land', async () => {
+    const status = await cli(['status', 'specs/001-export/tasks.md', '--json'], FIXTURES);
+    const [plan] = (JSON.parse(status.stdout) as { plans: { stages: { total: number }; items: { total: number }; next: { number: string } }[] }).plans;
+    assert.equal(plan.stages.total, 2);
+    assert.equal(plan.next.number, '1');
+    // T005 claims a file that does not exist and T003 is done but unticked: found once phases own their items.
+    assert.equal(plan.items.total, 0);
+    const sync = await cli(['sync', 'specs/001-export/tasks.md'], FIXTURES);
+    assert.equal(sync.code, 0, 'and nothing wrong is claimed meanwhile');
+  });
+
+  it('an agent task plan: `### Task N` is not a stage today, so status has nothing to say and sync changes nothing', async () => {
+    const next = await cli(['next', 'docs/plans/2026-03-02-invoice-export.md', '--json'], FIXTURES);
+    assert.equal(next.code, 0);
+    assert.equal((JSON.parse(next.stdout) as { reason: string }).reason, 'the document has no stages');
+    const sync = await cli(['sync', 'docs/plans/2026-03-02-invoice-export.md'], FIXTURES);
+    assert.equal(sync.code, 0);
+  });
+});
