@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { backtrackingRisk, goPattern, jsPattern, slashFormPattern } from '../../server/src/validation/patterns';
+import { backtrackingRisk, fnmatchPattern, goPattern, jsPattern, slashFormPattern } from '../../server/src/validation/patterns';
 
 const BIN = resolve(__dirname, '..', '..', 'bin', 'docplan.js');
 // 30 characters that almost match `^(a+)+$`: JavaScript's engine needs about 2^30 steps to give up.
@@ -113,6 +113,14 @@ describe('hostile name filters through the CLI', () => {
     });
   }
 
+  it('node --test: a glob with many wildcards next to a long file name gives no finding', () => {
+    // picomatch's backtracking regex for 8 stars takes tens of seconds on a 60-character name.
+    const bomb = `node --test "tests/${'a*'.repeat(8)}b.test.js"`;
+    const text = plan([bomb]);
+    const findings = check(workspace({ [`tests/${'a'.repeat(60)}.test.js`]: "test('x', () => {});\n", 'PLAN.md': text }));
+    assert.deepEqual(testFindingsOn(findings, text, bomb), []);
+  });
+
   it('go: a backtracking bomb that Go itself runs in linear time gives the miss Go would give', () => {
     // `go test` matches with RE2 too, so it would select nothing at once: the finding is right.
     const bomb = 'go test ./... -run "^TestNames$/^(a+)+$"';
@@ -151,6 +159,13 @@ describe('linear-time patterns keep the runners\' semantics', () => {
   it('patterns a backtracking engine may never finish are told apart from ordinary ones', () => {
     for (const risky of ['^(a+)+$', '(x|xx)*y', '/^(b*)*$/', '(?:\\w+\\s?){2,}$', '((ab)*c)+']) assert.ok(backtrackingRisk(risky), risky);
     for (const plain of ['^adds (one|two)$', 'a+b*c?', '(abc)+', '[(a+)]+', '\\(a+\\)+', '(a+){1,1}']) assert.ok(!backtrackingRisk(plain), plain);
+  });
+  it('pytest naming globs are fnmatch patterns, anchored', () => {
+    assert.ok(fnmatchPattern('check_*.py').test('check_add.py'));
+    assert.ok(!fnmatchPattern('check_*.py').test('a_check_add.py'));
+    assert.ok(fnmatchPattern('t[!x]st_?.py').test('test_1.py'));
+    assert.ok(!fnmatchPattern('t[!x]st_?.py').test('txst_1.py'));
+    assert.ok(!fnmatchPattern(`${'a*'.repeat(20)}b`).test('a'.repeat(5000)));
   });
   it('Go syntax is read as Go reads it', () => {
     assert.ok(compiled(goPattern('(?i)^testadd$')).test('TestAdd'));

@@ -203,3 +203,16 @@ export function backtrackingRisk(source: string): boolean {
   }
   return false;
 }
+
+/** Unbounded wildcards (`*`, `**`, extglob repeats) a document's glob may hold; see `globTooComplex`. */
+export const MAX_GLOB_WILDCARDS = 3;
+
+/**
+ * Why a glob from a document or configuration is not matched, or null. picomatch compiles globs to
+ * backtracking regular expressions whose cost grows as (path length)^(unbounded wildcards): with at most
+ * three, a check stays in the milliseconds on any real path; a glob with more is "unknown".
+ */
+export function globTooComplex(glob: string): string | null {
+  const wildcards = glob.match(/\*+|[+@!]\(/g)?.length ?? 0;
+  return wildcards > MAX_GLOB_WILDCARDS ? `"${glob}" has ${wildcards} wildcards; DocPlan matches globs with at most ${MAX_GLOB_WILDCARDS}` : null;
+}

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import type { Invocation, RunnerId, Word } from '../command';
 import type { DiscoveredTest } from '../discovery/types';
 import type { TestIndex } from '../index';
-import { backtrackingRisk, type CompiledPattern, jsPattern } from '../patterns';
+import { backtrackingRisk, type CompiledPattern, globTooComplex, jsPattern } from '../patterns';
 import { baseName, isPlainName, joinRel, looksLikePath, nearest, ok, type StubRequest, type TestRef, unknown, type Verdict } from './types';
 
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
@@ -84,6 +84,12 @@ export function selectFiles(
     else if (kind === 'dir') selected.push(...index.list(direct.relPath, (path) => JS_FILE.test(path) && (config.fileFilter === 'path' ? true : config.isDefaultTestFile(path, inCwd(path))), config.recursiveDirs).files);
     else if (word.glob || config.fileFilter === 'path') {
       if (word.glob || /[*?{]/.test(value)) {
+        const tooComplex = globTooComplex(value);
+        if (tooComplex) {
+          verdicts.push(unknown(word, null, word.value, tooComplex));
+          scopeComplete = false;
+          continue;
+        }
         const matcher = picomatch(joinRel(cwd, value.replace(/^\.\//, '')), { dot: false });
         selected.push(...index.list(globBase(joinRel(cwd, value.replace(/^\.\//, ''))), (path) => matcher(path)).files);
       }
