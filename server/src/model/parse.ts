@@ -10,6 +10,7 @@ import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import type { Nodes, Parents, Root, ListItem as MdListItem, Paragraph, Table, Code } from 'mdast';
+import { normalizeLoneCr } from './text';
 
 /** A span of source text by offsets (relative to its chunk until `ParsedDocument` makes them absolute). */
 export interface OffsetSpan {
@@ -123,8 +124,10 @@ export function parseMdast(text: string): Root {
 
 /**
  * Parses a document, reusing the facts of chunks that are textually identical to chunks of `previous`.
+ * Lone CRs are read as LF (see `normalizeLoneCr`); `text` of the result is the text as given.
  */
-export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDocument {
+export function parseMarkdown(original: string, previous?: ParsedDocument): ParsedDocument {
+  const text = normalizeLoneCr(original);
   const reusable = new Map<string, ChunkFacts>();
   if (previous) for (const chunk of previous.chunks) reusable.set(chunk.text, chunk.facts);
   const chunks: ParsedChunk[] = [];
@@ -138,7 +141,7 @@ export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDo
     const facts = reusable.get(chunkText) ?? parseChunk(chunkText, i === 0);
     chunks.push({ text: chunkText, start, facts });
   }
-  return { text, chunks };
+  return { text: original, chunks };
 }
 
 /**
@@ -147,6 +150,56 @@ export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDo
  * instead of failing the whole document.
  */
 function parseChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts {
+  if (!chunkText.includes('\r\n')) return parseLfChunk(chunkText, mayHaveFrontMatter);
+  // remark reads CRLF a little differently from LF (a text node may start inside a CRLF, with its LF), so
+  // the chunk is parsed with LF line ends and the offsets are mapped back: all line ends give one model.
+  const lf = chunkText.replace(/\r\n/g, '\n');
+  return mapOffsets(parseLfChunk(lf, mayHaveFrontMatter), crlfOffsetMap(lf, chunkText));
+}
+
+/** Maps an offset in the LF text to the CRLF original: one more for each CRLF line break before it. */
+function crlfOffsetMap(lf: string, original: string): (offset: number) => number {
+  const breaks: number[] = [];
+  let at = 0;
+  for (let i = 0; i < original.length; i++) {
+    if (original.charCodeAt(i) === 13 && original.charCodeAt(i + 1) === 10) breaks.push(at);
+    else at++;
+  }
+  // `breaks` holds, in LF coordinates, the offset of each LF that was a CRLF.
+  return (offset) => {
+    if (offset < 0 || offset > lf.length) return offset;
+    let low = 0;
+    let high = breaks.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (breaks[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return offset + low;
+  };
+}
+
+const OFFSET_KEYS = new Set(['start', 'end', 'textStart', 'textEnd', 'checkboxStart', 'checkboxEnd', 'firstLineStart', 'firstLineEnd']);
+
+/** The facts with every offset field mapped (texts are kept: they read as with LF line ends). */
+function mapOffsets(facts: ChunkFacts, map: (offset: number) => number): ChunkFacts {
+  const stack: unknown[] = [facts];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) stack.push(...(value as unknown[]));
+    else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      for (const [key, field] of Object.entries(record)) {
+        if (typeof field === 'number' && OFFSET_KEYS.has(key)) record[key] = map(field);
+        else if (typeof field === 'object') stack.push(field);
+      }
+    }
+  }
+  return facts;
+}
+
+/** Parses a chunk whose line ends are LF. */
+function parseLfChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts {
   const defused = defuse(chunkText);
   try {
     const facts = extractFacts(processor.parse(defused.text), defused.text, mayHaveFrontMatter);
