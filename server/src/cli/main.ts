@@ -10,12 +10,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../../../package.json';
-import { checkText, checkTextPrepared, type CheckOptions } from '../check';
+import { checkText, checkTextPrepared, DEFAULT_MAX_DOC_MS, type CheckOptions } from '../check';
 import { FolderWorkspace } from '../workspace/workspace';
 import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem, type DocPlanConfig } from '../config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
 import { fixAllGroups, fixAllText } from '../features/fixAll';
 import { ALL_RULES, RULE_IDS } from '../rules/index';
+import { BUDGET_RULE_ID } from '../rules/engine';
 import { collectFiles, DEFAULT_MAX_FILE_SIZE, describeError, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, totals, type FileReport, type Format } from './format';
 import { formatStagesText, stagesJson } from './stages';
@@ -84,6 +85,8 @@ Options:
                             .docplan.json is checked as a workspace of its own
       --max-warnings <n>    Exit 1 when there are more than n warnings
       --max-file-size <n>   Skip larger files (bytes, or with a K/M/G suffix; default 5M)
+      --max-doc-ms <n>      Time budget per document in milliseconds (default 10000): what is left when it
+                            runs out is skipped, and an info finding on line 1 says what
       --quiet               Report errors only
       --color, --no-color   Force colours on or off (default: when stdout is a terminal and NO_COLOR is unset)
   -h, --help                Show this help
@@ -118,6 +121,7 @@ const CHECK_OPTIONS = {
   root: { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
+  'max-doc-ms': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -278,6 +282,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got '${values.format}'`);
   const maxWarnings = values['max-warnings'] === undefined ? null : parseCount('--max-warnings', values['max-warnings']);
   const maxFileSize = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']);
+  const maxDocMs = values['max-doc-ms'] === undefined ? DEFAULT_MAX_DOC_MS : parseCount('--max-doc-ms', values['max-doc-ms']);
   const overrides = ruleOverrides(values.rule);
   const root = workspaceRoot(io, values.root);
   const configFile = loadConfigFile(io, root, values.config);
@@ -334,7 +339,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     const rel = rootRelative(root, path);
     const folder = folderOf(path);
     const folderRel = rootRelative(folder.root, path);
-    const options: CheckOptions = { config: folder.config, path: folderRel, workspace: folderRel === null ? null : folder.workspace.view(path) };
+    const options: CheckOptions = { config: folder.config, path: folderRel, workspace: folderRel === null ? null : folder.workspace.view(path), maxDocMs };
     let checked;
     try {
       checked = await checkTextPrepared(read.text, options);
@@ -371,7 +376,8 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
         }
       }
     }
-    if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
+    // The budget's note is kept: without it, a cut-off check would pass for a clean one.
+    if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error' || finding.ruleId === BUDGET_RULE_ID);
     reports.push({ file: rel ?? path, display, kind: model.kind, findings });
   }
 
