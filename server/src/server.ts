@@ -5,6 +5,7 @@
 import { packageReadmeUri } from './docsLink';
 import { resolve as resolvePath } from 'node:path';
 import {
+  type CodeAction,
   CodeActionKind,
   CodeActionTriggerKind,
   createConnection,
@@ -29,7 +30,7 @@ import type { FileChange } from './workspace/fileIndex';
 import { parseConfigText, type DocPlanConfig } from './config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from './config/load';
 import { RULE_IDS } from './rules/index';
-import { codeActions, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
+import { codeActions, fixAllData, resolveFixAll, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
 import { configProblemsToDiagnostics, findingsToDiagnostics } from './features/diagnostics';
 import { foldingRanges } from './features/folding';
 import { documentInfo, stagesResult } from './features/stages';
@@ -123,6 +124,7 @@ let folders: Folder[] = [];
 let supportsConfiguration = false;
 let supportsDocumentChanges = false;
 let supportsCodeActionLiterals = false;
+let supportsCodeActionResolve = false;
 let foldingRangeLimit: number | undefined;
 /** Settings for clients without `workspace/configuration`: initialization options, then didChangeConfiguration. */
 let globalSettings: ServerSettings = parseSettings(undefined);
@@ -418,6 +420,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsDocumentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
   supportsCodeActionLiterals = capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+  supportsCodeActionResolve = capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
   foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
   const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   folders = folderUris.map(toFolder).filter((folder): folder is Folder => folder !== null);
@@ -429,7 +432,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
-      codeActionProvider: supportsCodeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_DOCPLAN] } : true,
+      codeActionProvider: supportsCodeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_DOCPLAN], resolveProvider: supportsCodeActionResolve } : true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'docplan-language-server' },
@@ -599,7 +602,16 @@ connection.onCodeAction(
       docsBase: found.context.docsBase,
       documentChanges: supportsDocumentChanges,
       automatic: params.context?.triggerKind === CodeActionTriggerKind.Automatic,
+      resolveEdit: supportsCodeActionResolve,
     });
+  }),
+);
+
+connection.onCodeActionResolve(
+  guard<CodeAction, CodeAction>('codeActionResolve', { title: 'Fix all DocPlan problems', disabled: { reason: 'DocPlan could not compute the fixes (see its log).' } }, async (action) => {
+    const found = await current(fixAllData(action)?.uri);
+    const document = found?.checked ? { uri: found.document.uri, version: found.document.version, text: found.document.getText(), checked: found.checked } : null;
+    return resolveFixAll(action, document && found ? { ...document, options: found.context.options, documentChanges: supportsDocumentChanges } : null);
   }),
 );
 
