@@ -5,7 +5,7 @@
 import { buildModel, type BuiltDocument } from './model/build';
 import type { ParsedDocument } from './model/parse';
 import type { DocPlanConfig } from './config/config';
-import { budgetSkip, checkModel, type CheckResult } from './rules/engine';
+import { budgetSkip, checkModel, checkModelYielding, type CheckResult } from './rules/engine';
 import type { DocWorkspace } from './workspace/workspace';
 
 /** A checked document: its model (with what built it) and the rules' findings. */
@@ -71,11 +71,13 @@ export function checkText(text: string, options: CheckOptions): CheckedDocument 
 
 /**
  * Builds, prepares the workspace for what the document references (symbols, git history, tests), then
- * checks. What the server and the CLI call.
+ * checks, letting the event loop run between phases and rules. What the server and the CLI call.
  */
 export async function checkTextPrepared(text: string, options: CheckOptions): Promise<CheckedDocument> {
   const started = Date.now();
   const built = buildDocument(text, options);
+  // Between phases the event loop runs: a server answers other requests while a long document is checked.
+  await new Promise((resolve) => setImmediate(resolve));
   const workspace = options.workspace;
   const { deadline, budgetMs } = budgetOf(options, started);
   // When reading the Markdown spent the budget, the lookups are not even started (checkBuilt says so).
@@ -84,12 +86,13 @@ export async function checkTextPrepared(text: string, options: CheckOptions): Pr
     const prepared = await withinDeadline(workspace.folder.prepare(built.model, workspace.docAbsPath), Date.now() + (deadline - Date.now()) / 2);
     if (!prepared) {
       // Without prepared lookups the workspace rules could report what they did not look at: they stay silent.
-      const checked: CheckedDocument = { built, ...checkModel(built.model, built.lines, options.config, null, undefined, { deadline, budgetMs }) };
+      const checked: CheckedDocument = { built, ...(await checkModelYielding(built.model, built.lines, options.config, null, { deadline, budgetMs })) };
       budgetSkip(checked, 'the workspace lookups (file references, git history, tests)', budgetMs);
       return checked;
     }
   }
-  return checkBuilt(built, options, started);
+  if (built.model.kind === null || built.model.disabled || Date.now() >= deadline) return checkBuilt(built, options, started);
+  return { built, ...(await checkModelYielding(built.model, built.lines, options.config, workspace ?? null, { deadline, budgetMs })) };
 }
 
 /** True when `work` settles before `deadline` (its errors propagate); false when the deadline comes first. */

@@ -39,6 +39,12 @@ export function budgetSkip(result: CheckResult, skippedNow: string, budgetMs: nu
   result.findings.unshift({ ruleId: BUDGET_RULE_ID, severity: 'info', message, range: { start, end: start }, fixes: [] });
 }
 
+/** A check's time budget: its absolute deadline (ms since the epoch) and its size, for the message. */
+export interface CheckBudget {
+  deadline: number;
+  budgetMs: number;
+}
+
 /** Runs every applicable rule. Ordinary Markdown (kind null) and `docplan: off` docs yield nothing. */
 export function checkModel(
   model: DocModel,
@@ -46,8 +52,43 @@ export function checkModel(
   config: DocPlanConfig,
   workspace: DocWorkspace | null = null,
   rules: readonly Rule[] = ALL_RULES,
-  budget: { deadline: number; budgetMs: number } | null = null,
+  budget: CheckBudget | null = null,
 ): CheckResult {
+  const steps = ruleSteps(model, lines, config, workspace, rules, budget);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `checkModel` that lets the event loop run between rules, so that a server answers other requests while a
+ * long document is checked (a rule itself still runs to its end).
+ */
+export async function checkModelYielding(
+  model: DocModel,
+  lines: LineIndex,
+  config: DocPlanConfig,
+  workspace: DocWorkspace | null,
+  budget: CheckBudget | null,
+): Promise<CheckResult> {
+  const steps = ruleSteps(model, lines, config, workspace, ALL_RULES, budget);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The rule loop, pausing (yielding) after each rule that ran. */
+function* ruleSteps(
+  model: DocModel,
+  lines: LineIndex,
+  config: DocPlanConfig,
+  workspace: DocWorkspace | null,
+  rules: readonly Rule[],
+  budget: CheckBudget | null,
+): Generator<void, CheckResult, void> {
   const result: CheckResult = { findings: [], ruleErrors: [], notes: [], skipped: null };
   const note = (message: string) => {
     if (!result.notes.includes(message)) result.notes.push(message);
@@ -70,6 +111,8 @@ export function checkModel(
     } catch (error) {
       result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
+    } finally {
+      yield;
     }
     for (const report of reports) {
       const range = clampRange(report.range, lines);
