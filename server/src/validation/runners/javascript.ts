@@ -105,6 +105,11 @@ export function selectFiles(
     } else {
       selected.push(...defaults().files.filter((path) => index.abs(path).includes(value.replace(/^\.\//, '')) || path.includes(value.replace(/^\.\//, ''))));
     }
+    if (selected.length === 0 && config.fileFilter === 'regex' && backtrackingRisk(value)) {
+      verdicts.push(unknown(word, null, word.value, `the runner matches "${value}" with a backtracking engine, which can take exponential time on paths that almost match`));
+      scopeComplete = false;
+      continue;
+    }
     if (selected.length === 0) {
       if (hasConfig && !looksLikePath(value)) {
         verdicts.push(unknown(word, null, word.value, 'the runner configuration may select other files'));
