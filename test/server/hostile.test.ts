@@ -56,7 +56,9 @@ describe('a hostile document does not hold the server', () => {
     const lines = HOSTILE.split('\n');
     const onLine = (needle: string) => params.diagnostics.filter((d) => d.range.start.line === lines.findIndex((line) => line.includes(needle)) && String(d.code).startsWith('test-'));
     assert.deepEqual(onLine('^(a+)+$'), []);
-    assert.deepEqual(onLine('^missing$').map((d) => d.code), ['test-not-found']);
+    // On a busy machine the default 10 s budget may cut the rules off; then line 1 says so.
+    const cut = params.diagnostics.some((d) => d.code === 'check-budget' && d.range.start.line === 0);
+    assert.deepEqual(onLine('^missing$').map((d) => d.code), cut ? [] : ['test-not-found']);
   });
 
   test('fix-all on a small document is offered without its edit, and resolves to it', async () => {

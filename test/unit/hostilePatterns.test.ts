@@ -121,6 +121,15 @@ describe('hostile name filters through the CLI', () => {
     assert.deepEqual(testFindingsOn(findings, text, bomb), []);
   });
 
+  it('jest: a backtracking path pattern that selects no file gives no finding; a plain one does', () => {
+    const bomb = `npx jest "^tests/(a+)+$"`;
+    const plain = 'npx jest tests/no_such_dir/';
+    const text = plan([bomb, plain]);
+    const findings = check(workspace({ [`tests/${'a'.repeat(29)}!.test.js`]: "test('x', () => {});\n", 'PLAN.md': text }));
+    assert.deepEqual(testFindingsOn(findings, text, bomb), []);
+    assert.deepEqual(testFindingsOn(findings, text, plain).map((f) => f.code), ['test-file-missing']);
+  });
+
   it('go: a backtracking bomb that Go itself runs in linear time gives the miss Go would give', () => {
     // `go test` matches with RE2 too, so it would select nothing at once: the finding is right.
     const bomb = 'go test ./... -run "^TestNames$/^(a+)+$"';
