@@ -2,7 +2,7 @@
  * `npm run fuzz -- --runs N [--seed S] [--requests M]`: the document properties over N generated documents
  * (test/fuzz/documents.ts) and M malformed requests against the built server (test/fuzz/requests.ts;
  * default N / 20, at least 200 and at most 5,000; run `npm run build` first). Prints the figures and exits
- * 1 if any property failed, a request went unanswered or the server exited.
+ * 1 if any property failed, a request went unanswered, a handler failed or the server exited.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,8 +38,9 @@ async function main(): Promise<number> {
     `requests: ${served.requests} sent, ${served.answered} answered, ${served.errors} error replies, ${served.unanswered} unanswered, ${served.handlerFailures} handler failures logged, server ${served.serverExited ? 'EXITED' : 'still running'} (${((Date.now() - requestsStarted) / 1000).toFixed(1)} s)\n`,
   );
   if (served.firstUnanswered) process.stdout.write(`  first unanswered: ${served.firstUnanswered}\n`);
+  if (served.firstHandlerFailure) process.stdout.write(`  first handler failure: ${served.firstHandlerFailure.slice(0, 1000)}\n`);
   process.stdout.write(`total: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  const failed = documents.exceptions + documents.outOfRange + documents.nonIdempotentFixes + documents.lineEndMismatches + served.unanswered > 0 || served.serverExited;
+  const failed = documents.exceptions + documents.outOfRange + documents.nonIdempotentFixes + documents.lineEndMismatches + served.unanswered + served.handlerFailures > 0 || served.serverExited;
   return failed ? 1 : 0;
 }
 

@@ -17,6 +17,7 @@ export interface RequestFuzzReport {
   handlerFailures: number;
   serverExited: boolean;
   firstUnanswered: string | null;
+  firstHandlerFailure: string | null;
 }
 
 const METHODS = [
@@ -55,10 +56,13 @@ export async function fuzzRequests(count: number, seed: number): Promise<Request
   const number = fc.oneof(fc.integer({ min: -3, max: 400 }), fc.constantFrom(2 ** 31, -(2 ** 31), 1e308, 0.5, Number.MAX_SAFE_INTEGER));
   const position = fc.oneof(fc.record({ line: number, character: number }), fc.anything(), fc.constant(null));
   const range = fc.oneof(fc.record({ start: position, end: position }), fc.anything());
-  const uri = fc.oneof(fc.constantFrom(...uris), fc.string({ maxLength: 20 }), fc.anything());
+  const uri = fc.oneof({ arbitrary: fc.constantFrom(...uris), weight: 6 }, fc.string({ maxLength: 20 }), fc.anything());
+  // Mostly well-shaped requests with odd values (they reach the handlers), some of any shape at all.
+  const context = fc.oneof(fc.record({ diagnostics: fc.oneof(fc.constant([]), fc.anything()), only: fc.oneof(fc.constant(undefined), fc.constantFrom(['quickfix'], ['source.fixAll.docplan'], ['source']), fc.anything()), triggerKind: fc.constantFrom(1, 2, 7) }), fc.anything());
   const params = fc.oneof(
-    fc.record({ textDocument: fc.record({ uri }), position, range, context: fc.oneof(fc.record({ diagnostics: fc.anything(), only: fc.anything(), triggerKind: fc.anything() }), fc.anything()) }, { requiredKeys: [] }),
-    fc.record({ uri, title: fc.anything(), data: fc.oneof(fc.record({ docplanFixAll: fc.record({ uri, version: number }) }), fc.anything()), command: fc.string(), arguments: fc.anything() }, { requiredKeys: [] }),
+    { arbitrary: fc.record({ textDocument: fc.record({ uri }), position, range, context, uri }), weight: 6 },
+    { arbitrary: fc.record({ textDocument: fc.record({ uri }), position, range, context }, { requiredKeys: [] }), weight: 2 },
+    { arbitrary: fc.record({ uri, title: fc.anything(), data: fc.oneof(fc.record({ docplanFixAll: fc.record({ uri, version: number }) }), fc.anything()), command: fc.string(), arguments: fc.anything() }, { requiredKeys: [] }), weight: 2 },
     fc.anything(),
     fc.constant(null),
     fc.constant(undefined),
@@ -75,7 +79,7 @@ export async function fuzzRequests(count: number, seed: number): Promise<Request
       weight: 1,
     },
   );
-  const report: RequestFuzzReport = { requests: 0, answered: 0, errors: 0, unanswered: 0, handlerFailures: 0, serverExited: false, firstUnanswered: null };
+  const report: RequestFuzzReport = { requests: 0, answered: 0, errors: 0, unanswered: 0, handlerFailures: 0, serverExited: false, firstUnanswered: null, firstHandlerFailure: null };
   const steps = fc.sample(step, { numRuns: count, seed });
   try {
     for (const entry of steps) {
@@ -101,6 +105,7 @@ export async function fuzzRequests(count: number, seed: number): Promise<Request
     }
     report.serverExited = !client.running;
     report.handlerFailures = client.failures().length;
+    report.firstHandlerFailure = client.failures()[0] ?? null;
     if (client.running) await client.stop();
   } finally {
     client.kill();

@@ -66,6 +66,15 @@ describe('code actions on huge documents', () => {
     assert.match(stale.disabled?.reason ?? '', /changed/);
   });
 
+  it('a malformed request (found by fuzzing: `only` not a list) gets what it can, never an exception', () => {
+    const text = planWithFindings(4);
+    const checked = checkText(text, options);
+    const base = request(text, checked, { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } });
+    const odd = codeActions({ ...base, only: 'quickfix' as unknown as string[], diagnostics: { length: 2 } as unknown as [] });
+    assert.deepEqual(odd, codeActions(base));
+    assert.deepEqual(codeActions({ ...base, range: { start: null, end: 3 } as unknown as typeof base.range }), []);
+  });
+
   it('without resolve support, fix-all comes with its edit as before', () => {
     const text = planWithFindings(4);
     const checked = checkText(text, options);

@@ -156,7 +156,9 @@ export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' 
  * findings, such as "Disable rule for this file", appear once), then the fix-all action when asked for (or,
  * on a user's request without a kind filter, when a safe fix exists: plain clients list everything they get).
  */
-export function codeActions(request: CodeActionRequest): CodeAction[] {
+export function codeActions(untrusted: CodeActionRequest): CodeAction[] {
+  const request = wellFormed(untrusted);
+  if (!request) return [];
   const actions: CodeAction[] = [];
   if (kindRequested(CodeActionKind.QuickFix, request.only)) {
     const byKey = new Map<string, CodeAction>();
@@ -200,6 +202,23 @@ export function codeActions(request: CodeActionRequest): CodeAction[] {
     }
   }
   return actions;
+}
+
+function isPosition(value: unknown): boolean {
+  const position = value as { line?: unknown; character?: unknown } | null;
+  return typeof position === 'object' && position !== null && Number.isFinite(position.line) && Number.isFinite(position.character);
+}
+
+function isRange(value: unknown): value is Range {
+  return typeof value === 'object' && value !== null && isPosition((value as Range).start) && isPosition((value as Range).end);
+}
+
+/** The request with what a client sent checked: a malformed `only` or diagnostic is dropped, a bad range answers nothing. */
+function wellFormed(request: CodeActionRequest): CodeActionRequest | null {
+  if (!isRange(request.range)) return null;
+  const only = Array.isArray(request.only) ? request.only.filter((kind): kind is string => typeof kind === 'string') : undefined;
+  const diagnostics = Array.isArray(request.diagnostics) ? request.diagnostics.filter((diagnostic) => isRange((diagnostic as Diagnostic | null)?.range)) : undefined;
+  return { ...request, only, diagnostics };
 }
 
 function findingKey(code: unknown, range: Range): string {
