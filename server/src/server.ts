@@ -4,6 +4,7 @@
  * Runs under VS Code (node-ipc) and standalone for any LSP client: `docplan-language-server --stdio`.
  */
 import {
+  type CodeAction,
   CodeActionKind,
   CodeActionTriggerKind,
   createConnection,
@@ -19,7 +20,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_FILE_NAME } from './config/load';
-import { codeActions, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
+import { codeActions, fixAllData, resolveFixAll, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
 import { foldingRanges } from './features/folding';
 import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type NavigationProvider } from './features/navigation';
 import { referenceNavigation } from './features/referenceNavigation';
@@ -72,6 +73,7 @@ process.on('unhandledRejection', (error) => log.error('unhandled rejection', err
 let clientCapabilities: ClientCapabilities = {};
 let supportsDocumentChanges = false;
 let supportsCodeActionLiterals = false;
+let supportsCodeActionResolve = false;
 let foldingRangeLimit: number | undefined;
 
 /** Settings, a `.docplan.json` or files the docs read changed: every check is stale. */
@@ -108,6 +110,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   settings.supportsConfiguration = capabilities.workspace?.configuration === true;
   supportsDocumentChanges = capabilities.workspace?.workspaceEdit?.documentChanges === true;
   supportsCodeActionLiterals = capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+  supportsCodeActionResolve = capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
   foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
   publisher.configure(capabilities);
   workspaceCheck.setProgressSupported(capabilities.window?.workDoneProgress === true);
@@ -120,7 +123,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
-      codeActionProvider: supportsCodeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_DOCPLAN] } : true,
+      codeActionProvider: supportsCodeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, SOURCE_FIX_ALL_DOCPLAN], resolveProvider: supportsCodeActionResolve } : true,
       ...(publisher.pull ? { diagnosticProvider: { identifier: 'docplan', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -281,6 +284,7 @@ connection.onCodeAction(
       docsBase: found.context.docsBase,
       documentChanges: supportsDocumentChanges,
       automatic: params.context?.triggerKind === CodeActionTriggerKind.Automatic,
+      resolveEdit: supportsCodeActionResolve,
     });
   }),
 );
@@ -294,6 +298,14 @@ connection.languages.diagnostics.on(
 
 connection.languages.diagnostics.onWorkspace(
   log.guard('workspace/diagnostic', { items: [] }, (params, token) => publisher.workspaceReport(params, (uri) => documents.get(uri) !== undefined, token)),
+);
+
+connection.onCodeActionResolve(
+  log.guard<CodeAction, CodeAction>('codeActionResolve', { title: 'Fix all DocPlan problems', disabled: { reason: 'DocPlan could not compute the fixes (see its log).' } }, async (action) => {
+    const found = await checks.current(fixAllData(action)?.uri);
+    const document = found?.checked ? { uri: found.document.uri, version: found.document.version, text: found.document.getText(), checked: found.checked } : null;
+    return resolveFixAll(action, document && found ? { ...document, options: found.context.options, documentChanges: supportsDocumentChanges } : null);
+  }),
 );
 
 connection.onRequest(

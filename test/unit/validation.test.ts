@@ -16,7 +16,8 @@ import type { Command, Stage } from '../../server/src/model/types';
 import { analyzeCommand, type Invocation } from '../../server/src/validation/command';
 import { TestIndex } from '../../server/src/validation/index';
 import { evaluateKeyword, parseKeywordExpression } from '../../server/src/validation/runners/pytest';
-import { goRegExp, splitGoPattern } from '../../server/src/validation/runners/go';
+import { splitGoPattern } from '../../server/src/validation/runners/go';
+import { goPattern } from '../../server/src/validation/patterns';
 import { modulePath } from '../../server/src/validation/runners/cargo';
 import {
   checkCommand,
@@ -371,8 +372,17 @@ describe('go test', () => {
   });
   it('splits -run like go and translates RE2', () => {
     assert.deepEqual(splitGoPattern('TestA/b[/]c/(x/y)'), ['TestA', 'b[/]c', '(x/y)']);
-    assert.ok(goRegExp('(?i)^testa$')!.test('TestA'));
-    assert.equal(goRegExp('[[:alpha:]]'), null);
+    const compiled = (source: string) => {
+      const result = goPattern(source);
+      assert.ok('pattern' in result, source);
+      return result.pattern;
+    };
+    assert.ok(compiled('(?i)^testa$').test('TestA'));
+    // Go's own syntax, which JavaScript reads differently, runs as Go reads it.
+    assert.ok(compiled('^Test[[:alpha:]]+$').test('TestAbc'));
+    assert.ok(!compiled('^Test[[:alpha:]]+$').test('Test1'));
+    assert.ok(compiled(String.raw`^\QTest.x\E\z`).test('Test.x'));
+    assert.ok(!compiled(String.raw`^\QTest.x\E\z`).test('TestAx'));
   });
 });
 

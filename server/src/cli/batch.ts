@@ -30,6 +30,8 @@ export interface BatchItem {
 export interface BatchSettings {
   configs: DocPlanConfig[];
   maxFileSize: number;
+  /** Time budget per document in ms (`--max-doc-ms`): its parse and its rules, not the shared preparation. */
+  maxDocMs: number;
   fix: boolean;
   /** Use git for drift and renames. */
   git: boolean;
@@ -92,7 +94,7 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
   const started = performance.now();
   try {
     const outcomes = items.map(() => emptyOutcome());
-    const built: (null | { text: string; validUtf8: boolean; bom: boolean; options: CheckOptions; built: BuiltDocument })[] = items.map(() => null);
+    const built: (null | { text: string; validUtf8: boolean; bom: boolean; options: CheckOptions; built: BuiltDocument; parseMs: number })[] = items.map(() => null);
     // 1. Read, pre-scan and build every document.
     items.forEach((item, index) => {
       const outcome = outcomes[index];
@@ -114,13 +116,15 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
         return;
       }
       const workspace = folderRel === null ? null : workspaces.get(item.folderRoot).view(item.path);
-      const options: CheckOptions = { config, path: folderRel, workspace };
+      const options: CheckOptions = { config, path: folderRel, workspace, maxDocMs: settings.maxDocMs };
       try {
+        const parseStarted = Date.now();
         const document = buildDocument(text, options);
+        const parseMs = Date.now() - parseStarted;
         outcome.kind = document.model.kind;
         outcome.profile = document.model.profile;
         outcome.disabled = document.model.disabled;
-        if (document.model.kind !== null && !document.model.disabled) built[index] = { text, bom, validUtf8, options, built: document };
+        if (document.model.kind !== null && !document.model.disabled) built[index] = { text, bom, validUtf8, options, built: document, parseMs };
         outcome.notes.push(...document.model.notes);
       } catch (error) {
         outcome.internalError = error instanceof Error ? error.message : String(error);
@@ -150,7 +154,8 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
       if (files && settings.record) files.recorder = reads;
       try {
         // A doc whose files were not prepared together (none here) would be prepared now.
-        const checked = checkBuilt(doc.built, doc.options);
+        // The budget counts this doc's own parse and rules; the preparation shared by the batch is not its own.
+        const checked = checkBuilt(doc.built, doc.options, Date.now() - doc.parseMs);
         outcome.notes.push(...checked.notes);
         outcome.ruleErrors = checked.ruleErrors.map(String);
         outcome.findings = checked.findings;

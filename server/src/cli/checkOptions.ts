@@ -16,6 +16,7 @@ export const CHECK_OPTIONS = {
   root: { type: 'string' },
   'max-warnings': { type: 'string' },
   'max-file-size': { type: 'string' },
+  'max-doc-ms': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },

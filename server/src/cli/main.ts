@@ -10,7 +10,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../../../package.json';
-import { checkText, type CheckOptions } from '../check';
+import { checkText, DEFAULT_MAX_DOC_MS, type CheckOptions } from '../check';
+import { BUDGET_RULE_ID } from '../rules/engine';
 import { parseConfigText, parseRuleOverride, type ConfigInput, type ConfigProblem, type DocPlanConfig } from '../config/config';
 import { CONFIG_FILE_NAME, readConfigFile, resolveConfig, type LoadedConfigFile } from '../config/load';
 import { ALL_RULES, RULE_IDS } from '../rules/index';
@@ -93,6 +94,8 @@ Options:
                             .docplan.json is checked as a workspace of its own
       --max-warnings <n>    Exit 1 when there are more than n warnings
       --max-file-size <n>   Skip larger files (bytes, or with a K/M/G suffix; default 5M)
+      --max-doc-ms <n>      Time budget per document in milliseconds (default 10000): what is left when it
+                            runs out is skipped, and an info finding on line 1 says what
       --quiet               Report errors only
       --no-cache            Check every file again instead of reusing unchanged results (the cache is on
                             by default; --fix does not use it)
@@ -284,6 +287,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got '${values.format}'`);
   const maxWarnings = values['max-warnings'] === undefined ? null : parseCount('--max-warnings', values['max-warnings']);
   const maxFileSize = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(values['max-file-size']);
+  const maxDocMs = values['max-doc-ms'] === undefined ? DEFAULT_MAX_DOC_MS : parseCount('--max-doc-ms', values['max-doc-ms']);
   const overrides = ruleOverrides(values.rule);
   const root = workspaceRoot(io, values.root);
   // Record this run for the light entry's replay (cli/replay.ts): stamps first, stderr as it is written.
@@ -361,7 +365,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
     if (!cached) toCheck.push({ at: outcomes.length - 1, item: { path, folderRoot: folder.root, config: folder.config, text: read.text } });
   }
   const threads = threadCount(toCheck.length, values.threads === undefined ? null : Math.max(1, parseCount('--threads', values.threads)));
-  const settings: BatchSettings = { configs, maxFileSize, fix: values.fix === true, git: true, record: cache !== null };
+  const settings: BatchSettings = { configs, maxFileSize, maxDocMs, fix: values.fix === true, git: true, record: cache !== null };
   const checked = await checkParallel(
     toCheck.map((each) => each.item),
     settings,
@@ -375,7 +379,10 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   toCheck.forEach(({ at, item }, k) => {
     const outcome = checked[k];
     outcomes[at] = outcome;
-    const clean = outcome.internalError === null && outcome.ruleErrors.length === 0 && outcome.skipped === null;
+    // A check cut off by its time budget depends on the machine's load, not only on the files: not cached.
+    const cutOff = outcome.findings.some((finding) => finding.ruleId === BUDGET_RULE_ID);
+    const clean = outcome.internalError === null && outcome.ruleErrors.length === 0 && outcome.skipped === null && !cutOff;
+    if (cutOff) recorder = null;
     if (cache && clean) cache.store(item.path, docHashes[at], configHashes[item.config], outcome.kind === null || outcome.disabled ? null : workspaceKey(item.folderRoot), outcome);
   });
   if (cache) {
@@ -422,7 +429,8 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
       filesFixed++;
     }
     let findings = outcome.findings;
-    if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error');
+    // The budget's note is kept: without it, a cut-off check would pass for a clean one.
+    if (values.quiet) findings = findings.filter((finding) => finding.severity === 'error' || finding.ruleId === BUDGET_RULE_ID);
     reports.push({ file: rootRelative(root, path) ?? path, display, kind: outcome.kind, profile: outcome.profile, findings });
   });
 

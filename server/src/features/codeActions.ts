@@ -1,6 +1,9 @@
 /**
  * Code actions: a quick fix per fix of each finding at the requested range, and `source.fixAll.docplan`
  * (every safe fix, re-checked until stable). Edits are made against the current document version only.
+ * A request costs what its range holds: quick fixes come from the findings in the range only, and fix-all
+ * (a re-check per pass over the whole document) is computed on `codeAction/resolve` when the client
+ * supports it, so that a request on a huge document answers at once with a small reply.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
@@ -13,6 +16,7 @@ import { FIX_ALL_KIND } from '../protocol';
 
 /** The source action kind of DocPlan's fix-all. */
 export const SOURCE_FIX_ALL_DOCPLAN = FIX_ALL_KIND;
+const FIX_ALL_TITLE = 'Fix all DocPlan problems';
 
 /** Everything a code action request needs; `checked` must be the check of exactly `text` at `version`. */
 export interface CodeActionRequest {
@@ -32,6 +36,35 @@ export interface CodeActionRequest {
   documentChanges: boolean;
   /** Requested automatically (lightbulb on cursor move), not by a user gesture: skip the costly fix-all. */
   automatic?: boolean;
+  /** The client resolves an action's `edit` lazily (`codeAction/resolve`): fix-all is computed then. */
+  resolveEdit?: boolean;
+}
+
+/** `data` of a fix-all action whose edit comes on `codeAction/resolve`. */
+export interface FixAllData {
+  docplanFixAll: { uri: string; version: number };
+}
+
+/** The fix-all data of an action to resolve, or null when it is not one of DocPlan's. */
+export function fixAllData(action: CodeAction | null | undefined): FixAllData['docplanFixAll'] | null {
+  const data = (action?.data as Partial<FixAllData> | undefined)?.docplanFixAll;
+  return data && typeof data.uri === 'string' && typeof data.version === 'number' ? data : null;
+}
+
+/**
+ * Fills in the edit of a fix-all action from `codeActions`. `request` is the document as it is now (null
+ * when it is gone); if it changed since the action was offered, the action comes back disabled.
+ */
+export function resolveFixAll(
+  action: CodeAction,
+  request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges'> | null,
+): CodeAction {
+  const data = fixAllData(action);
+  if (!data || !request || request.uri !== data.uri || request.version !== data.version) {
+    return { ...action, disabled: { reason: 'The document changed since this action was offered: ask for it again.' } };
+  }
+  const full = fixAllAction(request);
+  return { ...action, edit: full?.edit ?? documentEdit(request.uri, request.version, [], request.documentChanges) };
 }
 
 /** True when a requested `only` list asks for actions of `kind` (a requested kind covers its sub-kinds). */
@@ -112,7 +145,7 @@ export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' 
   const edit = minimalEdit(request.text, text);
   if (!edit) return null;
   return {
-    title: 'Fix all DocPlan problems',
+    title: FIX_ALL_TITLE,
     kind: SOURCE_FIX_ALL_DOCPLAN,
     edit: documentEdit(request.uri, request.version, [edit], request.documentChanges),
   };
@@ -123,15 +156,16 @@ export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' 
  * findings, such as "Disable rule for this file", appear once), then the fix-all action when asked for (or,
  * on a user's request without a kind filter, when a safe fix exists: plain clients list everything they get).
  */
-export function codeActions(request: CodeActionRequest): CodeAction[] {
+export function codeActions(untrusted: CodeActionRequest): CodeAction[] {
+  const request = wellFormed(untrusted);
+  if (!request) return [];
   const actions: CodeAction[] = [];
   if (kindRequested(CodeActionKind.QuickFix, request.only)) {
     const byKey = new Map<string, CodeAction>();
+    const sent = sentDiagnostics(request.diagnostics);
     for (const finding of request.checked.findings) {
       if (!rangesIntersect(finding.range, request.range)) continue;
-      const diagnostic =
-        request.diagnostics?.find((candidate) => candidate.source === 'docplan' && diagnosticMatchesFinding(candidate, finding)) ??
-        findingToDiagnostic(finding, request.docsBase);
+      const diagnostic = sent.get(findingKey(finding.ruleId, finding.range))?.find((candidate) => diagnosticMatchesFinding(candidate, finding)) ?? findingToDiagnostic(finding, request.docsBase);
       for (const fix of finding.fixes) {
         if (fix.edits.length === 0 && !fix.otherFiles?.length) continue;
         const edit = fixEdit(request.uri, request.version, fix, request.documentChanges);
@@ -157,8 +191,47 @@ export function codeActions(request: CodeActionRequest): CodeAction[] {
   const explicitlyAsked = request.only !== undefined && request.only.length > 0 && kindRequested(SOURCE_FIX_ALL_DOCPLAN, request.only);
   const unfiltered = !request.only || request.only.length === 0;
   if (explicitlyAsked || (unfiltered && !request.automatic)) {
-    const action = fixAllAction(request);
-    if (action) actions.push(action);
+    if (request.resolveEdit) {
+      if (fixAllGroups(request.checked.findings).length > 0) {
+        const data: FixAllData = { docplanFixAll: { uri: request.uri, version: request.version } };
+        actions.push({ title: FIX_ALL_TITLE, kind: SOURCE_FIX_ALL_DOCPLAN, data });
+      }
+    } else {
+      const action = fixAllAction(request);
+      if (action) actions.push(action);
+    }
   }
   return actions;
+}
+
+function isPosition(value: unknown): boolean {
+  const position = value as { line?: unknown; character?: unknown } | null;
+  return typeof position === 'object' && position !== null && Number.isFinite(position.line) && Number.isFinite(position.character);
+}
+
+function isRange(value: unknown): value is Range {
+  return typeof value === 'object' && value !== null && isPosition((value as Range).start) && isPosition((value as Range).end);
+}
+
+/** The request with what a client sent checked: a malformed `only` or diagnostic is dropped, a bad range answers nothing. */
+function wellFormed(request: CodeActionRequest): CodeActionRequest | null {
+  if (!isRange(request.range)) return null;
+  const only = Array.isArray(request.only) ? request.only.filter((kind): kind is string => typeof kind === 'string') : undefined;
+  const diagnostics = Array.isArray(request.diagnostics) ? request.diagnostics.filter((diagnostic) => isRange((diagnostic as Diagnostic | null)?.range)) : undefined;
+  return { ...request, only, diagnostics };
+}
+
+function findingKey(code: unknown, range: Range): string {
+  return `${String(code)}\u0000${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+/** The client's DocPlan diagnostics by rule and range: one lookup per finding, whatever their number. */
+function sentDiagnostics(diagnostics: readonly Diagnostic[] | undefined): Map<string, Diagnostic[]> {
+  const byKey = new Map<string, Diagnostic[]>();
+  for (const diagnostic of diagnostics ?? []) {
+    if (diagnostic.source !== 'docplan') continue;
+    const key = findingKey(diagnostic.code, diagnostic.range);
+    byKey.set(key, [...(byKey.get(key) ?? []), diagnostic]);
+  }
+  return byKey;
 }

@@ -5,9 +5,9 @@
  * workspace; findings are merged in the engine's order), and stops early once `isCurrent` turns false.
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import { buildDocument, type CheckedDocument, type CheckOptions } from '../check';
+import { buildDocument, DEFAULT_MAX_DOC_MS, type CheckedDocument, type CheckOptions } from '../check';
 import type { ParsedDocument } from '../model/parse';
-import { checkModel } from '../rules/engine';
+import { budgetSkip, checkModel, type CheckResult } from '../rules/engine';
 import { ALL_RULES } from '../rules/index';
 import type { Finding } from '../rules/types';
 
@@ -18,18 +18,26 @@ function byPosition(a: Finding, b: Finding): number {
 
 /** Checks `text` (with `parsed` holding its chunks), yielding between steps; null when superseded. */
 export async function checkInSlices(text: string, options: CheckOptions, parsed: ParsedDocument, isCurrent: () => boolean): Promise<CheckedDocument | null> {
+  const started = Date.now();
+  const budgetMs = options.maxDocMs ?? DEFAULT_MAX_DOC_MS;
   const built = buildDocument(text, { ...options, previous: parsed });
   const { model, lines } = built;
   const workspace = options.workspace ?? null;
-  if (model.kind === null || model.disabled) return { built, findings: [], ruleErrors: [], notes: [] };
+  if (model.kind === null || model.disabled) return { built, findings: [], ruleErrors: [], notes: [], skipped: null };
   await yieldToEvents();
   if (!isCurrent()) return null;
   if (workspace) await workspace.folder.prepare(model, workspace.docAbsPath);
   const findings: Finding[] = [];
   const ruleErrors: string[] = [];
   const notes = new Set<string>();
+  const cutOff: string[] = [];
   for (const rule of ALL_RULES) {
     if (!isCurrent()) return null;
+    // Past the document's budget the remaining rules are skipped and said so once (as the engine does).
+    if (Date.now() >= started + budgetMs) {
+      if ((options.config.rules[rule.id]?.severity ?? rule.defaultSeverity) !== 'off' && rule.kinds.includes(model.kind)) cutOff.push(rule.id);
+      continue;
+    }
     const part = checkModel(model, lines, options.config, workspace, [rule]);
     findings.push(...part.findings);
     ruleErrors.push(...part.ruleErrors);
@@ -37,5 +45,7 @@ export async function checkInSlices(text: string, options: CheckOptions, parsed:
     await yieldToEvents();
   }
   findings.sort(byPosition);
-  return { built, findings, ruleErrors, notes: [...notes] };
+  const result: CheckResult = { findings, ruleErrors, notes: [...notes], skipped: null };
+  if (cutOff.length > 0) budgetSkip(result, `the rule${cutOff.length === 1 ? '' : 's'} ${cutOff.join(', ')}`, budgetMs);
+  return { built, ...result };
 }

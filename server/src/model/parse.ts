@@ -10,6 +10,8 @@ import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import type { Nodes, Parents, Root, ListItem as MdListItem, Paragraph, Table, Code } from 'mdast';
+import { normalizeLoneCr } from './text';
+import { plainTextFacts } from './plainText';
 
 /** A span of source text by offsets (relative to its chunk until `ParsedDocument` makes them absolute). */
 export interface OffsetSpan {
@@ -88,6 +90,8 @@ export interface ChunkFacts {
   skipped?: string;
   /** Spots neutralised before parsing (see `defuse`), with chunk-relative 0-based lines. */
   simplified?: Simplification[];
+  /** Read by the plain-text reader (plainText.ts), not remark. */
+  plain?: true;
 }
 
 /** A spot of a chunk parsed as plain text because the parser would take too long on it. */
@@ -123,22 +127,39 @@ export function parseMdast(text: string): Root {
 
 /**
  * Parses a document, reusing the facts of chunks that are textually identical to chunks of `previous`.
+ * Lone CRs are read as LF (see `normalizeLoneCr`); `text` of the result is the text as given.
  */
-export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDocument {
+export function parseMarkdown(original: string, previous?: ParsedDocument): ParsedDocument {
+  const text = normalizeLoneCr(original);
   const reusable = new Map<string, ChunkFacts>();
-  if (previous) for (const chunk of previous.chunks) reusable.set(chunk.text, chunk.facts);
+  if (previous) for (const chunk of previous.chunks) reusable.set(readerKey(chunk.facts.plain === true, chunk.text), chunk.facts);
   const chunks: ParsedChunk[] = [];
   const starts = chunkStarts(text);
+  // A stage-dense document is read as plain text after its first chunk (see plainText.ts).
+  const plain = starts.length > MAX_PARSED_CHUNKS;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : text.length;
     const chunkText = text.slice(start, end);
+    const plainChunk = plain && i > 0;
     // The first chunk may hold front matter, which only parses at the very start of a document, so it
     // is only reused when it is again the first chunk (the map lookup keeps that: its text starts with ---).
-    const facts = reusable.get(chunkText) ?? parseChunk(chunkText, i === 0);
+    let facts = reusable.get(readerKey(plainChunk, chunkText)) ?? parseChunk(chunkText, i === 0, plainChunk);
+    // One note for the whole plain-text part, on its first chunk, whichever chunk it was reused from.
+    const notes = (facts.simplified ?? []).filter((spot) => !spot.what.startsWith(PLAIN_NOTE));
+    if (i === 1 && plainChunk) notes.unshift({ line: 0, what: `${PLAIN_NOTE}: ${starts.length} headings, more than ${MAX_PARSED_CHUNKS}` });
+    if (notes.length !== (facts.simplified?.length ?? 0)) facts = { ...facts, simplified: notes };
     chunks.push({ text: chunkText, start, facts });
   }
-  return { text, chunks };
+  return { text: original, chunks };
+}
+
+/** Documents with more top-level headings than this are read as plain text past their first chunk. */
+export const MAX_PARSED_CHUNKS = 2000;
+const PLAIN_NOTE = 'the rest of a stage-dense document';
+
+function readerKey(plain: boolean, chunkText: string): string {
+  return plain ? `plain\u0000${chunkText}` : chunkText;
 }
 
 /**
@@ -146,10 +167,60 @@ export function parseMarkdown(text: string, previous?: ParsedDocument): ParsedDo
  * thousands of levels deep (`- - - - ...`) can overflow the stack: such a chunk yields no facts (and says why)
  * instead of failing the whole document.
  */
-function parseChunk(chunkText: string, mayHaveFrontMatter: boolean): ChunkFacts {
+function parseChunk(chunkText: string, mayHaveFrontMatter: boolean, plain = false): ChunkFacts {
+  if (!chunkText.includes('\r\n')) return parseLfChunk(chunkText, mayHaveFrontMatter, plain);
+  // remark reads CRLF a little differently from LF (a text node may start inside a CRLF, with its LF), so
+  // the chunk is parsed with LF line ends and the offsets are mapped back: all line ends give one model.
+  const lf = chunkText.replace(/\r\n/g, '\n');
+  return mapOffsets(parseLfChunk(lf, mayHaveFrontMatter, plain), crlfOffsetMap(lf, chunkText));
+}
+
+/** Maps an offset in the LF text to the CRLF original: one more for each CRLF line break before it. */
+function crlfOffsetMap(lf: string, original: string): (offset: number) => number {
+  const breaks: number[] = [];
+  let at = 0;
+  for (let i = 0; i < original.length; i++) {
+    if (original.charCodeAt(i) === 13 && original.charCodeAt(i + 1) === 10) breaks.push(at);
+    else at++;
+  }
+  // `breaks` holds, in LF coordinates, the offset of each LF that was a CRLF.
+  return (offset) => {
+    if (offset < 0 || offset > lf.length) return offset;
+    let low = 0;
+    let high = breaks.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (breaks[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return offset + low;
+  };
+}
+
+const OFFSET_KEYS = new Set(['start', 'end', 'textStart', 'textEnd', 'checkboxStart', 'checkboxEnd', 'firstLineStart', 'firstLineEnd']);
+
+/** The facts with every offset field mapped (texts are kept: they read as with LF line ends). */
+function mapOffsets(facts: ChunkFacts, map: (offset: number) => number): ChunkFacts {
+  const stack: unknown[] = [facts];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) stack.push(...(value as unknown[]));
+    else if (typeof value === 'object' && value !== null) {
+      const record = value as Record<string, unknown>;
+      for (const [key, field] of Object.entries(record)) {
+        if (typeof field === 'number' && OFFSET_KEYS.has(key)) record[key] = map(field);
+        else if (typeof field === 'object') stack.push(field);
+      }
+    }
+  }
+  return facts;
+}
+
+/** Parses a chunk whose line ends are LF. */
+function parseLfChunk(chunkText: string, mayHaveFrontMatter: boolean, plain: boolean): ChunkFacts {
   const defused = defuse(chunkText);
   try {
-    const facts = extractFacts(processor.parse(defused.text), defused.text, mayHaveFrontMatter);
+    const facts = plain ? { ...plainTextFacts(defused.text), plain: true as const } : extractFacts(processor.parse(defused.text), defused.text, mayHaveFrontMatter);
     if (defused.simplified.length > 0) facts.simplified = defused.simplified;
     return facts;
   } catch (error) {

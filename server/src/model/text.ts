@@ -1,14 +1,27 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 
 /**
+ * `text` with each lone CR (old Mac line ends) turned into LF. The length does not change, so offsets and
+ * LSP positions (which count a lone CR as a line break) stay exact, and what reads the text after it sees
+ * LF or CRLF only: CR-only, LF and CRLF documents give the same model and findings.
+ */
+export function normalizeLoneCr(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/**
  * Maps between string offsets (UTF-16 code units) and LSP positions. Lines end at `\n`, `\r\n` or a lone
- * `\r`, as in LSP.
+ * `\r`, as in LSP; `text` holds the document with lone CRs read as LF (`normalizeLoneCr`).
  */
 export class LineIndex {
   /** Offset of the first character of each line. */
   readonly lineStarts: number[];
+  /** The document, lone CRs as LF (same length and positions as the original). */
+  readonly text: string;
 
-  constructor(readonly text: string) {
+  constructor(original: string) {
+    const text = normalizeLoneCr(original);
+    this.text = text;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);

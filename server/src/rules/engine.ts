@@ -16,6 +16,33 @@ export interface CheckResult {
   ruleErrors: string[];
   /** Log lines from rules (degraded inputs they met), without duplicates. */
   notes: string[];
+  /** What the time budget cut off (also reported as a `BUDGET_RULE_ID` finding on line 1), or null. */
+  skipped: string | null;
+}
+
+/** Id of the info finding that says a check was cut off by its time budget (`--max-doc-ms`). */
+export const BUDGET_RULE_ID = 'check-budget';
+
+/**
+ * The single info finding on line 1 that says what the time budget skipped and why, with its log line.
+ * Every output (diagnostics, text, json, sarif, github) shows it like any finding.
+ */
+export function budgetSkip(result: CheckResult, skippedNow: string, budgetMs: number): void {
+  const previous = result.findings.find((finding) => finding.ruleId === BUDGET_RULE_ID);
+  if (previous) result.notes = result.notes.filter((note) => note !== previous.message);
+  const what = result.skipped ? `${skippedNow}, and ${result.skipped}` : skippedNow;
+  const message = `DocPlan skipped ${what}: checking this document took longer than its ${budgetMs} ms budget (--max-doc-ms). The findings shown may be incomplete.`;
+  result.skipped = what;
+  result.notes.push(message);
+  const start = { line: 0, character: 0 };
+  result.findings = result.findings.filter((finding) => finding.ruleId !== BUDGET_RULE_ID);
+  result.findings.unshift({ ruleId: BUDGET_RULE_ID, severity: 'info', message, range: { start, end: start }, fixes: [] });
+}
+
+/** A check's time budget: its absolute deadline (ms since the epoch) and its size, for the message. */
+export interface CheckBudget {
+  deadline: number;
+  budgetMs: number;
 }
 
 /** Runs every applicable rule. Ordinary Markdown (kind null) and `docplan: off` docs yield nothing. */
@@ -25,23 +52,67 @@ export function checkModel(
   config: DocPlanConfig,
   workspace: DocWorkspace | null = null,
   rules: readonly Rule[] = ALL_RULES,
+  budget: CheckBudget | null = null,
 ): CheckResult {
-  const result: CheckResult = { findings: [], ruleErrors: [], notes: [] };
+  const steps = ruleSteps(model, lines, config, workspace, rules, budget);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `checkModel` that lets the event loop run between rules, so that a server answers other requests while a
+ * long document is checked (a rule itself still runs to its end).
+ */
+export async function checkModelYielding(
+  model: DocModel,
+  lines: LineIndex,
+  config: DocPlanConfig,
+  workspace: DocWorkspace | null,
+  budget: CheckBudget | null,
+): Promise<CheckResult> {
+  const steps = ruleSteps(model, lines, config, workspace, ALL_RULES, budget);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The rule loop, pausing (yielding) after each rule that ran. */
+function* ruleSteps(
+  model: DocModel,
+  lines: LineIndex,
+  config: DocPlanConfig,
+  workspace: DocWorkspace | null,
+  rules: readonly Rule[],
+  budget: CheckBudget | null,
+): Generator<void, CheckResult, void> {
+  const result: CheckResult = { findings: [], ruleErrors: [], notes: [], skipped: null };
   const note = (message: string) => {
     if (!result.notes.includes(message)) result.notes.push(message);
   };
   if (model.disabled || model.kind === null) return result;
   const suppressed = suppressionIndex(model.controlComments, lines, model.frontMatter?.range.end.line ?? -1);
+  const cutOff: string[] = [];
   for (const rule of rules) {
     const setting = config.rules[rule.id];
     const severity = setting?.severity ?? rule.defaultSeverity;
     if (severity === 'off' || !rule.kinds.includes(model.kind)) continue;
+    // A rule cannot be interrupted, so the budget is checked between rules: the rest are skipped.
+    if (budget && (cutOff.length > 0 || Date.now() >= budget.deadline)) {
+      cutOff.push(rule.id);
+      continue;
+    }
     const reports: Report[] = [];
     try {
       rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report), note });
     } catch (error) {
       result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
+    } finally {
+      yield;
     }
     for (const report of reports) {
       const range = clampRange(report.range, lines);
@@ -56,6 +127,7 @@ export function checkModel(
     }
   }
   result.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  if (budget && cutOff.length > 0) budgetSkip(result, `the rule${cutOff.length === 1 ? '' : 's'} ${cutOff.join(', ')}`, budget.budgetMs);
   return result;
 }
 

@@ -93,8 +93,12 @@ function linkDefinitions(text: string): Set<string> {
 function placeholderRange(span: Span, placeholder: Placeholder, lines: LineIndex): Range {
   const start = lines.offsetAt(span.range.start);
   const end = lines.offsetAt(span.range.end);
-  if (end - start !== span.text.length || lines.text.slice(start, end) !== span.text) return span.range;
-  return lines.range(start + placeholder.start, start + placeholder.end);
+  const source = lines.text.slice(start, end);
+  if (source === span.text) return lines.range(start + placeholder.start, start + placeholder.end);
+  // The parser gives CRLF line ends as LF in text: count the CRs back in.
+  if (source.replace(/\r\n/g, '\n') !== span.text) return span.range;
+  const crsBefore = (offset: number) => span.text.slice(0, offset).split('\n').length - 1;
+  return lines.range(start + placeholder.start + crsBefore(placeholder.start), start + placeholder.end + crsBefore(placeholder.end));
 }
 
 function inHeading(headings: readonly Heading[], span: Span): boolean {

@@ -7,6 +7,9 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import { type DiscoveredTest, type Discover, makeTest, stringValue } from './types';
 
+/** The parameter type of a test function: `*testing.T` (or an alias of the package), `*B`, `*F`. */
+const TESTING_PARAM = /^\*(?:\w+\.)?([TBF])$/;
+
 const KINDS: [prefix: string, kind: DiscoveredTest['testKind']][] = [
   ['Test', 'test'],
   ['Benchmark', 'benchmark'],
@@ -63,7 +66,7 @@ export const discoverGo: Discover = (root) => {
       if (!body || !body.descendantsOfType('comment').some((c) => /^\/\/\s*(?:Unordered output|Output):/i.test(c?.text ?? ''))) continue;
     } else {
       const type = params.length === 1 ? params[0].childForFieldName('type')?.text.replace(/\s/g, '') : null;
-      if (!type || !new RegExp(`^\\*(?:\\w+\\.)?${expected}$`).test(type)) continue;
+      if (!type || TESTING_PARAM.exec(type)?.[1] !== expected) continue;
     }
     const test = makeTest(nameNode.text, nameNode, [], { testKind: kind, endLine: node.endPosition.row + 1 });
     const param = params[0]?.childForFieldName('name')?.text;

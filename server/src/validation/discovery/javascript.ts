@@ -7,6 +7,7 @@
  * callback) are the test's `children`.
  */
 import type { Node as TsNode } from 'web-tree-sitter';
+import { type LinearPattern, partsPattern } from '../patterns';
 import { type DiscoveredSuite, type DiscoveredTest, type Discover, makeTest, stringValue } from './types';
 
 const SUITES = new Set(['describe', 'context', 'suite', 'fdescribe', 'xdescribe', 'xcontext', 'xsuite']);
@@ -60,11 +61,7 @@ function classify(fn: TsNode | null): Callee | null {
 interface Name {
   text: string;
   dynamic: boolean;
-  pattern: RegExp | null;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  pattern: LinearPattern | null;
 }
 
 /** The name a test or suite gets: a literal, or a template with a pattern for its run-time names. */
@@ -77,7 +74,7 @@ function nameOf(node: TsNode | undefined, table: boolean): Name {
     const placeholder = /%[sdifjoOp#%]|\$[A-Za-z_$][\w$]*(?:\.[\w$]+)*|\$\d+/g;
     if (!placeholder.test(literal)) return { text: literal, dynamic: false, pattern: null };
     const parts = literal.split(/%[sdifjoOp#]|\$[A-Za-z_$][\w$]*(?:\.[\w$]+)*|\$\d+/);
-    return { text: literal, dynamic: true, pattern: new RegExp(`^${parts.map((part) => escapeRegExp(part.replace(/%%/g, '%'))).join('.*')}$`, 's') };
+    return { text: literal, dynamic: true, pattern: partsPattern(parts.map((part) => part.replace(/%%/g, '%'))) };
   }
   if (node.type === 'template_string') {
     const parts: string[] = [];
@@ -90,7 +87,7 @@ function nameOf(node: TsNode | undefined, table: boolean): Name {
       } else current += child.text;
     }
     parts.push(current);
-    return { text: node.text.slice(1, -1), dynamic: true, pattern: new RegExp(`^${parts.map(escapeRegExp).join('.*')}$`, 's') };
+    return { text: node.text.slice(1, -1), dynamic: true, pattern: partsPattern(parts) };
   }
   return { text: node.text, dynamic: true, pattern: null };
 }

@@ -6,6 +6,7 @@
  * the test is `dynamic` and a node id naming one of its instances is "unknown", never "not found".
  */
 import type { Node as TsNode } from 'web-tree-sitter';
+import { fnmatchPattern } from '../patterns';
 import { type DiscoveredSuite, type DiscoveredTest, type Discover, makeTest, stringValue } from './types';
 
 /** pytest's naming conventions (`python_classes`, `python_functions` in its configuration). */
@@ -21,8 +22,7 @@ export const DEFAULT_PYTEST_NAMING: PytestNaming = { classes: ['Test'], function
 function matchesNaming(name: string, patterns: string[]): boolean {
   return patterns.some((pattern) => {
     if (/[*?[]/.test(pattern)) {
-      const regex = new RegExp(`^${pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-      return regex.test(name);
+      return fnmatchPattern(pattern).test(name);
     }
     return name.startsWith(pattern);
   });

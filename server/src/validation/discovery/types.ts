@@ -7,6 +7,7 @@
 import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import { loadTreeSitter } from '../../workspace/symbols';
 import type { GrammarId } from '../../workspace/grammars';
+import type { LinearPattern } from '../patterns';
 
 /** A test (or a Go subtest / node:test subtest under `children`). Lines are 1-based, columns 0-based UTF-16. */
 export interface DiscoveredTest {
@@ -18,8 +19,8 @@ export interface DiscoveredTest {
   params: string[] | null;
   /** Some ids, names or children cannot be known without running (non-literal params, `.each`, `${x}`). */
   dynamic: boolean;
-  /** For a dynamic name: a regex the runtime names match (`.each` placeholders as `.*`), or null. */
-  namePattern: RegExp | null;
+  /** For a dynamic name: a linear-time pattern the runtime names match (`.each` placeholders as `.*`), or null. */
+  namePattern: LinearPattern | null;
   /** Go: `test` (Test*), `fuzz`, `example`, `benchmark`. Others: `test`. */
   testKind: 'test' | 'fuzz' | 'example' | 'benchmark';
   /** pytest marker names (`@pytest.mark.slow` -> `slow`): `-k` matches them too. */

@@ -2,12 +2,12 @@
  * go test: packages (`./...`, `./pkg/...`, `./pkg/foo`, `.`, import paths under the module in go.mod,
  * `_test.go` files), `-run` (and `--run`, `-test.run`, `-run=...`): a regular expression split at
  * unbracketed `/` into one pattern per subtest level, each matched unanchored against the (rewritten)
- * names of that level, as `go test` does. Go's RE2 syntax is translated where JavaScript differs
- * (`(?i)`, `\z`, `(?P<name>`); what cannot be translated is "unknown".
+ * names of that level, as `go test` does, on re2js (Go's own RE2 syntax and linear-time matching).
  */
 import type { Word } from '../command';
 import type { DiscoveredTest } from '../discovery/types';
 import type { TestIndex } from '../index';
+import { goPattern, type LinearPattern } from '../patterns';
 import { type ArgSpec, baseName, isPlainName, joinRel, nearest, ok, parseArgs, type Runner, type StubRequest, type TestRef, unknown, values, type Verdict } from './types';
 
 const SPEC: ArgSpec = {
@@ -45,25 +45,6 @@ export function splitGoPattern(pattern: string): string[] {
   }
   out.push(current);
   return out;
-}
-
-/** An RE2 pattern as a JavaScript RegExp, or null when it uses syntax JavaScript reads differently. */
-export function goRegExp(pattern: string): RegExp | null {
-  let source = pattern;
-  let flags = '';
-  const leading = /^\(\?([imsU]+)\)/.exec(source);
-  if (leading) {
-    if (leading[1].includes('U')) return null;
-    flags = leading[1].replace('m', 'm');
-    source = source.slice(leading[0].length);
-  }
-  if (/\[\[:|\\[pP][A-Z]|\(\?[a-zA-Z]/.test(source)) return null;
-  source = source.replace(/\\Q(.*?)(?:\\E|$)/g, (_m, literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).replace(/\\z/g, '$').replace(/\\A/g, '^').replace(/\(\?P</g, '(?<');
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    return null;
-  }
 }
 
 interface GoPackage {
@@ -119,7 +100,7 @@ function loadTests(index: TestIndex, files: string[]): { tests: DiscoveredTest[]
 }
 
 /** Whether a test (with its subtests) matches the split `-run` levels: true, false, or null (unknown). */
-function matchLevels(test: DiscoveredTest, levels: RegExp[], depth: number): boolean | null {
+function matchLevels(test: DiscoveredTest, levels: LinearPattern[], depth: number): boolean | null {
   if (!levels[depth].test(test.name)) return false;
   if (depth === levels.length - 1) return true;
   let undecided = test.dynamicChildren;
@@ -220,11 +201,11 @@ function argsBeforeArgs(args: Word[]): Word[] {
 
 function checkRun(index: TestIndex, word: Word, flag: string, packages: GoPackage[], scopeComplete: boolean): Verdict {
   const parts = splitGoPattern(word.value);
-  const levels: RegExp[] = [];
+  const levels: LinearPattern[] = [];
   for (const part of parts) {
-    const regex = goRegExp(part);
-    if (!regex) return unknown(word, flag, word.value, `"${part}" uses regular expression syntax DocPlan does not translate`);
-    levels.push(regex);
+    const compiled = goPattern(part);
+    if ('unknown' in compiled) return unknown(word, flag, word.value, compiled.unknown);
+    levels.push(compiled.pattern);
   }
   const files = packages.flatMap((pkg) => pkg.files);
   const { tests, refs, complete, notes } = loadTests(index, files);

@@ -7,6 +7,7 @@ import picomatch from 'picomatch';
 import type { Invocation, RunnerId, Word } from '../command';
 import type { DiscoveredTest } from '../discovery/types';
 import type { TestIndex } from '../index';
+import { backtrackingRisk, type CompiledPattern, globTooComplex, jsPattern } from '../patterns';
 import { baseName, isPlainName, joinRel, looksLikePath, nearest, ok, type StubRequest, type TestRef, unknown, type Verdict } from './types';
 
 const JS_FILE = /\.(?:[cm]?[jt]sx?)$/;
@@ -83,24 +84,31 @@ export function selectFiles(
     else if (kind === 'dir') selected.push(...index.list(direct.relPath, (path) => JS_FILE.test(path) && (config.fileFilter === 'path' ? true : config.isDefaultTestFile(path, inCwd(path))), config.recursiveDirs).files);
     else if (word.glob || config.fileFilter === 'path') {
       if (word.glob || /[*?{]/.test(value)) {
+        const tooComplex = globTooComplex(value);
+        if (tooComplex) {
+          verdicts.push(unknown(word, null, word.value, tooComplex));
+          scopeComplete = false;
+          continue;
+        }
         const matcher = picomatch(joinRel(cwd, value.replace(/^\.\//, '')), { dot: false });
         selected.push(...index.list(globBase(joinRel(cwd, value.replace(/^\.\//, ''))), (path) => matcher(path)).files);
       }
     } else if (config.fileFilter === 'regex') {
-      let regex: RegExp | null = null;
-      try {
-        regex = new RegExp(value);
-      } catch {
-        regex = null;
-      }
-      if (regex === null) {
-        verdicts.push(unknown(word, null, word.value, `"${value}" is not a valid regular expression`));
+      const compiled = jsPattern(value);
+      if ('unknown' in compiled) {
+        verdicts.push(unknown(word, null, word.value, compiled.unknown));
         scopeComplete = false;
         continue;
       }
+      const regex = compiled.pattern;
       selected.push(...defaults().files.filter((path) => regex.test(path) || regex.test(index.abs(path))));
     } else {
       selected.push(...defaults().files.filter((path) => index.abs(path).includes(value.replace(/^\.\//, '')) || path.includes(value.replace(/^\.\//, ''))));
+    }
+    if (selected.length === 0 && config.fileFilter === 'regex' && backtrackingRisk(value)) {
+      verdicts.push(unknown(word, null, word.value, `the runner matches "${value}" with a backtracking engine, which can take exponential time on paths that almost match`));
+      scopeComplete = false;
+      continue;
     }
     if (selected.length === 0) {
       if (hasConfig && !looksLikePath(value)) {
@@ -151,21 +159,28 @@ export function escapeRegExp(text: string): string {
 
 /**
  * Checks each regular-expression name filter (`-t`, `--testNamePattern`, `--grep`) against the full names of
- * the tests of `files`; `toPattern` compiles one with the runner's own syntax, and one that does not compile
- * is "unknown".
+ * the tests of `files`; `toPattern` compiles one with the runner's own syntax on a linear-time engine, and
+ * one that does not compile there is "unknown".
  */
 export function checkRegexFilters(
   runner: RunnerId,
   index: TestIndex,
   selection: { files: string[]; scopeComplete: boolean },
   filters: readonly { flag: Word; value: Word }[],
-  toPattern: (source: string) => RegExp | null,
+  toPattern: (source: string) => CompiledPattern,
 ): Verdict[] {
   return filters.map(({ flag, value }) => {
-    const regex = toPattern(value.value);
-    if (!regex) return unknown(value, flag.value, value.value, `"${value.value}" is not a valid regular expression`);
-    return checkNames(runner, index, selection.files, selection.scopeComplete, value, flag.value, (test) => regex.test(test.fullName), true);
+    const compiled = toPattern(value.value);
+    if ('unknown' in compiled) return unknown(value, flag.value, value.value, compiled.unknown);
+    const verdict = checkNames(runner, index, selection.files, selection.scopeComplete, value, flag.value, (test) => compiled.pattern.test(test.fullName), true);
+    return backtrackingMiss(verdict, value, flag.value);
   });
+}
+
+/** A miss of a pattern the runner's own engine may never finish matching is no evidence: "unknown". */
+export function backtrackingMiss(verdict: Verdict, value: Word, flag: string): Verdict {
+  if (verdict.status !== 'test-not-found' || !backtrackingRisk(value.value)) return verdict;
+  return unknown(value, flag, value.value, `the runner matches "${value.value}" with a backtracking engine, which can take exponential time on names that almost match, so what it selects is not predicted`);
 }
 
 /**

@@ -3,7 +3,8 @@
  * `--testNamePattern` a case-insensitive regular expression over the full name (describe titles and the
  * test title joined by spaces). Default test files: `__tests__/**` and `*.test.*` / `*.spec.*`.
  */
-import { type ArgSpec, has, parseArgs, type Runner, toRegExp, values } from './types';
+import { type ArgSpec, has, parseArgs, type Runner, values } from './types';
+import { jsPattern } from '../patterns';
 import { checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
@@ -32,7 +33,7 @@ export const jestRunner: Runner = {
     const patterns = [...parsed.positional, ...values(parsed, '--testPathPatterns', '--testPathPattern').map((v) => v.value)];
     const selection = selectFiles(CONFIG, invocation, index, patterns, stubName);
     // jest matches -t case-insensitively.
-    return [...selection.verdicts, ...checkRegexFilters('jest', index, selection, names, (source) => toRegExp(source, 'i'))];
+    return [...selection.verdicts, ...checkRegexFilters('jest', index, selection, names, (source) => jsPattern(source, 'i'))];
   },
   names(invocation, index) {
     const parsed = parseArgs(invocation.args, SPEC);

@@ -4,7 +4,8 @@
  * `-g` is a regular expression (`/re/flags` allowed) over the full title, `--fgrep` / `-f` a substring;
  * `--invert` turns both around and is not checked.
  */
-import { type ArgSpec, has, parseArgs, type Runner, toRegExp, unknown, values } from './types';
+import { type ArgSpec, has, parseArgs, type Runner, unknown, values } from './types';
+import { slashFormPattern } from '../patterns';
 import { checkNames, checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
@@ -41,7 +42,7 @@ export const mochaRunner: Runner = {
     return [
       ...selection.verdicts,
       // --grep takes mocha's `/re/flags` form too.
-      ...checkRegexFilters('mocha', index, selection, grep, (source) => toRegExp(source, '', true)),
+      ...checkRegexFilters('mocha', index, selection, grep, (source) => slashFormPattern(source)),
       ...fgrep.map(({ flag, value }) => checkNames('mocha', index, files, scopeComplete, value, flag.value, (test) => test.fullName.includes(value.value), false)),
     ];
   },

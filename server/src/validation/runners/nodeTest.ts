@@ -4,8 +4,9 @@
  * allowed) is matched, as node does across versions, against a test's own name, its suites' names and its
  * full name; `--test-skip-pattern` is not checked.
  */
-import { type ArgSpec, parseArgs, type Runner, toRegExp, unknown, values, type Verdict } from './types';
-import { checkNames, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
+import { type ArgSpec, parseArgs, type Runner, unknown, values, type Verdict } from './types';
+import { slashFormPattern } from '../patterns';
+import { backtrackingMiss, checkNames, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
   withValue: new Set([
@@ -36,12 +37,14 @@ export const nodeTestRunner: Runner = {
     const selection = selectFiles(CONFIG, invocation, index, files, stubName);
     const out: Verdict[] = [...selection.verdicts];
     for (const { flag, value } of patterns) {
-      const regex = toRegExp(value.value, '', true);
-      if (!regex) {
-        out.push(unknown(value, flag.value, value.value, `"${value.value}" is not a valid regular expression`));
+      const compiled = slashFormPattern(value.value);
+      if ('unknown' in compiled) {
+        out.push(unknown(value, flag.value, value.value, compiled.unknown));
         continue;
       }
-      out.push(checkNames('node-test', index, selection.files, selection.scopeComplete, value, flag.value, (test) => regex.test(test.fullName) || test.path.some((name) => regex.test(name)), true));
+      const regex = compiled.pattern;
+      const verdict = checkNames('node-test', index, selection.files, selection.scopeComplete, value, flag.value, (test) => regex.test(test.fullName) || test.path.some((name) => regex.test(name)), true);
+      out.push(backtrackingMiss(verdict, value, flag.value));
     }
     return out;
   },

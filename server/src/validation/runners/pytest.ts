@@ -6,7 +6,7 @@
  * setup.cfg in the invocation directory, defaults otherwise); explicitly named files are collected
  * whatever their name, as pytest does.
  */
-import picomatch from 'picomatch';
+import { fnmatchPattern } from '../patterns';
 import type { Invocation, Word } from '../command';
 import type { PytestNaming } from '../discovery/python';
 import type { DiscoveredTest, FileTests } from '../discovery/types';
@@ -94,8 +94,8 @@ function ref(relPath: string, cwd: string, test: DiscoveredTest): TestRef {
 
 /** Test files of a directory per `python_files`. */
 function testFilesUnder(index: TestIndex, dir: string, config: PytestConfig): { files: string[]; truncated: boolean } {
-  const matchers = config.files.map((glob) => picomatch(glob, { basename: true }));
-  return index.list(dir, (path) => path.endsWith('.py') && matchers.some((m) => m(baseName(path))), true, `pytest:${config.files.join('\0')}`);
+  const matchers = config.files.map((glob) => fnmatchPattern(glob));
+  return index.list(dir, (path) => path.endsWith('.py') && matchers.some((m) => m.test(baseName(path))), true, `pytest:${config.files.join('\0')}`);
 }
 
 type Loaded = { status: 'ok'; tests: FileTests } | { status: 'unknown'; reason: string };

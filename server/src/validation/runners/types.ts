@@ -172,24 +172,6 @@ export function nearest(name: string, candidates: Iterable<string>, limit = 3): 
   return scored.slice(0, limit).map((entry) => entry.candidate);
 }
 
-/** A JavaScript RegExp for a runner's pattern; `/re/flags` form allowed when `slashForm`. Null if invalid. */
-export function toRegExp(pattern: string, flags = '', slashForm = false): RegExp | null {
-  let source = pattern;
-  let f = flags;
-  if (slashForm) {
-    const slash = /^\/(.*)\/([dgimsuyv]*)$/s.exec(pattern);
-    if (slash) {
-      source = slash[1];
-      f = [...new Set(flags + slash[2])].join('');
-    }
-  }
-  try {
-    return new RegExp(source, f.replace(/[gy]/g, ''));
-  } catch {
-    return null;
-  }
-}
-
 /** True when a regex source has no metacharacters (a plain name: a stub can be named after it). */
 export function isPlainName(pattern: string): boolean {
   return !/[\\^$.|?*+()[\]{}]/.test(pattern);

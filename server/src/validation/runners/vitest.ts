@@ -3,7 +3,8 @@
  * `--testNamePattern` a case-sensitive regular expression over the full name (describe titles and the test
  * title joined by spaces). Default test files: `*.{test,spec}.?(c|m)[jt]s?(x)`.
  */
-import { type ArgSpec, has, joinRel, parseArgs, type Runner, toRegExp, values } from './types';
+import { type ArgSpec, has, joinRel, parseArgs, type Runner, values } from './types';
+import { jsPattern } from '../patterns';
 import { checkRegexFilters, completionNames, type JsRunnerConfig, selectFiles } from './javascript';
 
 const SPEC: ArgSpec = {
@@ -31,7 +32,7 @@ export const vitestRunner: Runner = {
     const names = values(parsed, '-t', '--testNamePattern');
     const stubName = names.length === 1 ? names[0].value.value : null;
     const selection = selectFiles(CONFIG, scoped, index, parsed.positional, stubName);
-    return [...selection.verdicts, ...checkRegexFilters('vitest', index, selection, names, (source) => toRegExp(source))];
+    return [...selection.verdicts, ...checkRegexFilters('vitest', index, selection, names, (source) => jsPattern(source))];
   },
   names(invocation, index) {
     const parsed = parseArgs(invocation.args, SPEC);

@@ -1,0 +1,82 @@
+// Tier 3: a hostile document does not hold the server. While a 5 MB stage-dense plan with a
+// catastrophic-backtracking test filter is being checked, a hover on another document is answered (within a
+// generous bound: the check yields between phases and rules, and its filters run in linear time). Then fix-all on the hostile document is offered without its edit and
+// computed on codeAction/resolve. Bounds are generous; nothing here measures speed.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { CodeAction, Hover, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { FULL_CAPABILITIES, LspTestClient, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
+import { stageDensePlan } from '../helpers/hostileDocs';
+
+const OTHER = ['# Plan: Other', '', '**Goal**: `npm test` passes.', '', '## Stage 1: Start', '', '### Changes', '', '- [ ] Edit `src/service.py:2` - Service.start', ''].join('\n');
+const SERVICE = 'class Service:\n    def start(self):\n        return 1\n';
+/** The hostile plan: 12,000 stages, and a vitest filter that backtracks exponentially on the test's name. */
+const HOSTILE = `${stageDensePlan(11_990)}\n## Stage 11991: Names\n\n### Validation\n\n- [ ] \`npx vitest run tests/names.test.ts -t "^(a+)+$"\`\n- [ ] \`npx vitest run tests/names.test.ts -t "^missing$"\`\n`;
+
+describe('a hostile document does not hold the server', () => {
+  let workspace: TempWorkspace;
+  let client: LspTestClient;
+
+  before(async () => {
+    workspace = tempWorkspace({
+      '.docplan.json': '{}\n',
+      'src/service.py': SERVICE,
+      'tests/names.test.ts': `import { it } from 'vitest';\nit('${'a'.repeat(29)}!', () => {});\n`,
+    });
+    const capabilities = { ...FULL_CAPABILITIES, textDocument: { ...FULL_CAPABILITIES.textDocument, codeAction: { ...FULL_CAPABILITIES.textDocument!.codeAction, resolveSupport: { properties: ['edit'] } } } };
+    client = await LspTestClient.start({ folders: [workspace.uri], capabilities });
+  });
+
+  after(() => {
+    const failures = client.failures();
+    client.kill();
+    workspace.remove();
+    assert.deepEqual(failures, [], 'no handler failed');
+  });
+
+  test('another document\'s hover is answered while the hostile one is checked', async () => {
+    const other = workspace.fileUri('docs/other.md');
+    await client.openDocument(other, OTHER);
+    await client.waitForVersion(other, 1);
+    const hostile = workspace.fileUri('docs/hostile.md');
+    const published = client.waitForVersion(hostile, 1, 300_000);
+    await client.openDocument(hostile, HOSTILE);
+    // Past the debounce: the hostile check has started. Before linear-time patterns it never ended, and
+    // this hover was never answered.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const hover = await Promise.race([
+      client.request<Hover | null>('textDocument/hover', { textDocument: { uri: other }, position: { line: 8, character: 14 } }),
+      new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), 120_000).unref()),
+    ]);
+    assert.notEqual(hover, 'no answer');
+    assert.match(((hover as Hover | null)?.contents as { value: string } | undefined)?.value ?? '', /src\/service\.py/);
+    const params = await published;
+    // The hostile check ran to the end: the plain filter that matches nothing is reported, the bomb is not.
+    const lines = HOSTILE.split('\n');
+    const onLine = (needle: string) => params.diagnostics.filter((d) => d.range.start.line === lines.findIndex((line) => line.includes(needle)) && String(d.code).startsWith('test-'));
+    assert.deepEqual(onLine('^(a+)+$'), []);
+    // On a busy machine the default 10 s budget may cut the rules off; then line 1 says so.
+    const cut = params.diagnostics.some((d) => d.code === 'check-budget' && d.range.start.line === 0);
+    assert.deepEqual(onLine('^missing$').map((d) => d.code), cut ? [] : ['test-not-found']);
+  });
+
+  test('fix-all on a small document is offered without its edit, and resolves to it', async () => {
+    const uri = workspace.fileUri('docs/gap.md');
+    const text = stageDensePlan(3).replace('## Stage 3:', '## Stage 5:');
+    await client.openDocument(uri, text);
+    await client.waitForVersion(uri, 1);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.docplan'] },
+    });
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].edit, undefined);
+    const resolved = await client.request<CodeAction>('codeAction/resolve', actions[0]);
+    const edits = ((resolved.edit?.documentChanges?.[0] as TextDocumentEdit | undefined)?.edits ?? []) as TextEdit[];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'markdown', 1, text), edits);
+    assert.match(fixed, /^## Stage 3: Step number 3$/m);
+    assert.doesNotMatch(fixed, /^## Stage 5:/m);
+  });
+});
