@@ -5,7 +5,8 @@
  * real-docs manifest, one batch per repository with that repository's tree as the workspace, and prints
  * what a person needs to judge the result: per profile and per rule, the findings with the text of the
  * line they point at; then how many plans and design docs were recognised, and whether any ordinary
- * file was. With `--verdicts`, it joins judged verdicts (repo, path, line, rule) and prints precision per
+ * file was. With `--verdicts`, it joins judged verdicts (repo, path, line, rule, or `rule~text` for the findings
+ * of that rule whose message contains text) and prints precision per
  * rule, listing the findings nobody has judged yet. `--as-docs` previews what the rules say about the plans
  * and design docs detection misses: it lists them in a configuration's `include`, so they are checked
  * whatever their content (ordinary files are never forced). `--checker` runs another checkout's built CLI
@@ -51,6 +52,12 @@ export interface Verdict {
   rule: string;
   verdict: 'right' | 'wrong';
   reason: string;
+  /**
+   * Written `rule~text` in the rule column: the verdict is only for the findings of that key whose message
+   * contains `text`, for a line where one rule says several things (a design doc's `missing-section`
+   * findings all sit on line 1). It wins over a plain verdict of the same key.
+   */
+  messageContains?: string;
 }
 
 /** Rules about references (issue 10); every other rule is counted as a structure rule. */
@@ -124,11 +131,13 @@ export function parseVerdicts(text: string): Verdict[] {
   const verdicts: Verdict[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     if (raw.trim() === '' || raw.startsWith('#') || (index === 0 && raw.startsWith('repo\t'))) return;
-    const [repo, path, line, rule, verdict, ...reason] = raw.split('\t');
-    if (!repo || !path || !rule || !/^\d+$/.test(line ?? '') || (verdict !== 'right' && verdict !== 'wrong')) {
-      throw new Error(`verdicts line ${index + 1}: expected repo, path, line, rule, right|wrong, reason`);
+    const [repo, path, line, ruleColumn, verdict, ...reason] = raw.split('\t');
+    const [rule, ...fragment] = (ruleColumn ?? '').split('~');
+    if (!repo || !path || !rule || !/^\d+$/.test(line ?? '') || (verdict !== 'right' && verdict !== 'wrong') || (fragment.length > 0 && fragment.join('~') === '')) {
+      throw new Error(`verdicts line ${index + 1}: expected repo, path, line, rule (or rule~message text), right|wrong, reason`);
     }
-    verdicts.push({ repo, path, line: Number(line), rule, verdict, reason: reason.join('\t') });
+    const messageContains = fragment.length > 0 ? { messageContains: fragment.join('~') } : {};
+    verdicts.push({ repo, path, line: Number(line), rule, verdict, reason: reason.join('\t'), ...messageContains });
   });
   return verdicts;
 }
@@ -181,12 +190,15 @@ export function renderRecognition(results: readonly DocResult[]): string[] {
 
 /** The precision section: verdicts joined to findings by repo, path, line and rule. */
 export function renderPrecision(results: readonly DocResult[], verdicts: readonly Verdict[]): string[] {
-  const byKey = new Map(verdicts.map((verdict) => [keyOf(verdict), verdict]));
+  const plain = new Map(verdicts.filter((verdict) => verdict.messageContains === undefined).map((verdict) => [keyOf(verdict), verdict]));
+  const specific = verdicts.filter((verdict) => verdict.messageContains !== undefined);
+  const verdictOf = (finding: Finding) =>
+    specific.find((verdict) => keyOf(verdict) === keyOf(finding) && finding.message.includes(verdict.messageContains!)) ?? plain.get(keyOf(finding));
   const findings = results.flatMap((doc) => doc.findings);
-  const judged = findings.filter((finding) => byKey.has(keyOf(finding)));
-  const right = (items: readonly Finding[]) => items.filter((finding) => byKey.get(keyOf(finding))?.verdict === 'right').length;
+  const judged = findings.filter((finding) => verdictOf(finding) !== undefined);
+  const right = (items: readonly Finding[]) => items.filter((finding) => verdictOf(finding)?.verdict === 'right').length;
   const row = (label: string, items: readonly Finding[]) => {
-    const seen = items.filter((finding) => byKey.has(keyOf(finding)));
+    const seen = items.filter((finding) => verdictOf(finding) !== undefined);
     return `${label.padEnd(30)} ${`${right(seen)}/${seen.length}`.padStart(9)} ${percent(right(seen), seen.length).padStart(9)} ${String(items.length - seen.length).padStart(9)}`;
   };
   const out = ['== precision (judged right / judged; unjudged findings are not counted)', `${'rule'.padEnd(30)} ${'right'.padStart(9)} ${'precision'.padStart(9)} ${'unjudged'.padStart(9)}`];
@@ -194,11 +206,13 @@ export function renderPrecision(results: readonly DocResult[], verdicts: readonl
   out.push(row('structure rules', findings.filter((finding) => !REFERENCE_RULES.has(finding.rule))));
   out.push(row('reference rules', findings.filter((finding) => REFERENCE_RULES.has(finding.rule))));
   out.push(row('all', findings));
-  const unjudged = findings.filter((finding) => !byKey.has(keyOf(finding)));
+  const unjudged = findings.filter((finding) => verdictOf(finding) === undefined);
   out.push('', `unjudged findings: ${unjudged.length}`);
   for (const finding of unjudged) out.push(`  ${where(finding)} ${finding.rule} ${finding.message}`, `      | ${finding.text}`);
   const current = new Set(findings.map(keyOf));
-  const gone = verdicts.filter((verdict) => !current.has(keyOf(verdict)));
+  const gone = verdicts.filter((verdict) =>
+    verdict.messageContains === undefined ? !current.has(keyOf(verdict)) : !findings.some((finding) => keyOf(finding) === keyOf(verdict) && finding.message.includes(verdict.messageContains!)),
+  );
   out.push(`verdicts with no finding now: ${gone.length} (${gone.filter((verdict) => verdict.verdict === 'wrong').length} judged wrong, now silent)`);
   out.push(`judged: ${judged.length}/${findings.length} findings`, '');
   return out;

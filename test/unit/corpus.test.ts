@@ -134,6 +134,24 @@ describe('npm run corpus', () => {
     assert.match(text, /verdicts with no finding now: 1 \(1 judged wrong, now silent\)/);
   });
 
+  it('a rule~text verdict judges only the findings of that line and rule whose message has the text', () => {
+    const finding = (message: string) => ({ repo: REPO_NAME, path: 'kep.md', line: 1, rule: 'missing-section', message, text: '# KEP' });
+    const results: DocResult[] = [{ ...docs[0], path: 'kep.md', profile: 'kep', findings: [finding('no Summary section'), finding('no Benefits section'), finding('no Test Plan section')] }];
+    const verdicts = parseVerdicts(
+      [
+        `${REPO_NAME}\tkep.md\t1\tmissing-section\twrong\tsections of another template`,
+        `${REPO_NAME}\tkep.md\t1\tmissing-section~Summary\tright\tthe template's first section is absent`,
+        `${REPO_NAME}\tkep.md\t1\tmissing-section~Motivation\twrong\tno such finding any more`,
+      ].join('\n'),
+    );
+    assert.equal(verdicts[1].rule, 'missing-section');
+    assert.equal(verdicts[1].messageContains, 'Summary');
+    const text = renderPrecision(results, verdicts).join('\n');
+    assert.match(text, /missing-section\s+1\/3\s+33%\s+0/);
+    assert.match(text, /verdicts with no finding now: 1 \(1 judged wrong, now silent\)/);
+    assert.throws(() => parseVerdicts(`${REPO_NAME}\tkep.md\t1\tmissing-section~\tright\tr`), /verdicts line 1/);
+  });
+
   it('rejects a verdict line it cannot read', () => {
     assert.throws(() => parseVerdicts('acme/widgets\ta.md\tx\tmissing-file\tright\tr'), /verdicts line 1/);
     assert.throws(() => parseVerdicts('acme/widgets\ta.md\t3\tmissing-file\tmaybe\tr'), /verdicts line 1/);
