@@ -1,7 +1,7 @@
 /** The claims an item's words make, on the item shapes of each family (../shared/spec/formats.md, in our own words). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimsOfText, namedPathsOfText, taskText } from '../../server/src/claims/extract';
+import { claimsOfText, namedPathsOfText, taskText } from '../../server/src/model/itemClaims';
 import { itemKey, parseDocLog, parseNameLog } from '../../server/src/claims/history';
 
 describe('claims an item makes', () => {

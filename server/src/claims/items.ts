@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { LineIndex } from '../model/text';
 import type { DocModel, ListItem, Stage } from '../model/types';
 import type { DocWorkspace, FolderWorkspace } from '../workspace/workspace';
-import { claimsOfText, namedPathsOfText, taskText, type Claim } from './extract';
+import { claimsOfText, namedPathsOfText, taskText, type Claim } from '../model/itemClaims';
 import { itemKey, loadItemHistories, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
 import { claimPath, verifyClaim, type ClaimVerdict } from './verify';
 import { isUnknown, type Unknown } from '../workspace/git';
