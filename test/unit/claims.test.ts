@@ -1,8 +1,10 @@
 /** The claims an item's words make, on the item shapes of each family (../shared/spec/formats.md, in our own words). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimsOfText, namedPathsOfText, taskText } from '../../server/src/claims/extract';
+import { claimsOfText, namedPathsOfText, taskText } from '../../server/src/model/itemClaims';
 import { itemKey, parseDocLog, parseNameLog } from '../../server/src/claims/history';
+import { buildModel } from '../../server/src/model/build';
+import { fileIntent } from '../../server/src/model/referenceIntent';
 
 describe('claims an item makes', () => {
   const cases: [string, unknown[]][] = [
@@ -38,6 +40,24 @@ describe('claims an item makes', () => {
     assert.equal(taskText('  - [x] Create `a/b.py`'), 'Create `a/b.py`');
     assert.equal(taskText('- plain item'), null);
     assert.deepEqual(namedPathsOfText('Update `src/config.py:12` and `docs/a.md`; run `make test`'), ['src/config.py', 'docs/a.md']);
+  });
+});
+
+describe('what an item creates or deletes, as the reference rules read it', () => {
+  it('is what its claims say, on every item of the table that creates or deletes a file', () => {
+    // `(created)` is a claim the reference rules' own words did not know: one reader answers both.
+    const items = ['Create `src/cache.py`', '`src/store.py` (created)', 'Delete: `src/legacy.py`', 'remove `scripts/old.sh` and its README entry'];
+    const text = ['# Plan', '', '## Stage 1: Work', '', '### Changes', '', ...items.map((item) => `- [x] ${item}`), ''].join('\n');
+    const { model, lines } = buildModel(text);
+    const intents = model.references.map((reference) => [reference.path, fileIntent(model, lines, reference)]);
+    const claimed = items.flatMap((item) => claimsOfText(item).map((claim) => [claim.path, claim.kind === 'creates' ? 'create' : 'delete']));
+    assert.deepEqual(claimed, [
+      ['src/cache.py', 'create'],
+      ['src/store.py', 'create'],
+      ['src/legacy.py', 'delete'],
+      ['scripts/old.sh', 'delete'],
+    ]);
+    assert.deepEqual(intents, claimed);
   });
 });
 

@@ -134,3 +134,23 @@ describe('an item ticked in the working tree', () => {
     }
   });
 });
+
+describe('a cached check', () => {
+  it('is redone when the recorded results change, though neither the plan, its files nor HEAD moved', async () => {
+    const repo = buildCompletionRepo();
+    try {
+      assert.equal((await cli(['run', 'docs/plan.md'], repo.dir)).code, 1, 'stage 2 validation fails');
+      assert.deepEqual(linesOf(await completionFindings(repo.dir), 'validation-evidence'), [33]);
+      // Another run (a teammate's, say) recorded stage 2 passing: the done mark is now backed.
+      const path = join(repo.dir, '.docplan', 'results.json');
+      const parsed = parseResults(readFileSync(path, 'utf8'));
+      assert.ok(parsed.ok);
+      const passed = parsed.file.results.map((entry) => (entry.stage === '2' ? { ...entry, outcome: 'passed' as const, exitCode: 0 } : entry));
+      writeFileSync(path, JSON.stringify({ ...parsed.file, results: passed }, null, 2) + '\n');
+      assert.ok(parseResults(readFileSync(path, 'utf8')).ok);
+      assert.deepEqual(linesOf(await completionFindings(repo.dir), 'validation-evidence'), []);
+    } finally {
+      repo.remove();
+    }
+  });
+});

@@ -174,6 +174,20 @@ describe('.docplan/results.json', () => {
 });
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/done/', import.meta.url));
+
+interface PlanJson {
+  stages: { done: number; inProgress: number; notStarted: number; total: number };
+  items: { checked: number; total: number };
+  next: { number: string } | null;
+  perStage: { label: string; number: string; state: string; checked: number; items: number; validation: { status: string } }[];
+}
+
+interface NextJson {
+  stage: { label: string; number: string; line: number };
+  openItems: { id: string | null; text: string; line: number; files: string[] }[];
+  files: string[];
+  commands: { text: string; line: number }[];
+}
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
 describe('docplan status, next and sync on the families', () => {
@@ -201,22 +215,71 @@ describe('docplan status, next and sync on the families', () => {
     assert.deepEqual([sync.code, sync.stdout], [0, 'Every checkbox agrees with the work.\n']);
   });
 
-  it('a spec-driven task list: phases are stages today; the task items under a phase are not read until the profiles land', async () => {
-    const status = await cli(['status', 'specs/001-export/tasks.md', '--json'], FIXTURES);
-    const [plan] = (JSON.parse(status.stdout) as { plans: { stages: { total: number }; items: { total: number }; next: { number: string } }[] }).plans;
-    assert.equal(plan.stages.total, 2);
-    assert.equal(plan.next.number, '1');
-    // T005 claims a file that does not exist and T003 is done but unticked: found once phases own their items.
-    assert.equal(plan.items.total, 0);
-    const sync = await cli(['sync', 'specs/001-export/tasks.md'], FIXTURES);
-    assert.equal(sync.code, 0, 'and nothing wrong is claimed meanwhile');
+  // The fixtures are copied out of this repository: its git history must not decide what they say.
+  it('a spec-driven task list: each phase owns its T-items; T005 claims a file never created, T003 is done but unticked', async () => {
+    const dir = tempDir();
+    cpSync(FIXTURES, dir, { recursive: true });
+    const doc = 'specs/001-export/tasks.md';
+    const status = await cli(['status', doc, '--json'], dir);
+    assert.equal(status.code, 0);
+    const [plan] = (JSON.parse(status.stdout) as { plans: PlanJson[] }).plans;
+    // Phase 1: T001 and T002 ticked. Phase 2: T005 ticked, T003 and T004 open. The labelled
+    // `**Independent Test**:` line does not take the tasks below it as its own.
+    assert.deepEqual(plan.stages, { done: 1, inProgress: 1, notStarted: 0, total: 2 });
+    assert.deepEqual(plan.items, { checked: 3, total: 5 });
+    assert.deepEqual(plan.perStage.map((s) => `${s.label} ${s.number} ${s.state} ${s.checked}/${s.items} ${s.validation.status}`), ['Phase 1 done 2/2 none', 'Phase 2 in-progress 1/3 never']);
+    assert.equal(plan.next?.number, '2');
+
+    const next = await cli(['next', doc, '--json'], dir);
+    const work = (JSON.parse(next.stdout) as { next: NextJson }).next;
+    assert.deepEqual([work.stage.label, work.stage.number, work.stage.line], ['Phase', '2', 8]);
+    assert.deepEqual(work.openItems.map((item) => [item.id, item.line, item.files]), [
+      ['T003', 12, ['src/models/invoice_csv.py']],
+      ['T004', 13, ['src/cli_export.py']],
+    ]);
+    assert.deepEqual(work.files, ['src/cli_export.py', 'src/models/invoice_csv.py']);
+    assert.deepEqual(work.commands.map((command) => [command.text, command.line]), [['python3 -m pytest tests/test_invoice_csv.py', 10]]);
+
+    // T005 creates src/models/invoice_pdf.py, which does not exist; T003 adds write_header(), which
+    // src/models/invoice_csv.py defines. T002's file exists (honest); T004's does not (honest, open).
+    const before = readFileSync(join(dir, doc), 'utf8');
+    const dry = await cli(['sync', doc, '--json'], dir);
+    assert.equal(dry.code, 1);
+    const changes = (JSON.parse(dry.stdout) as { changes: { line: number; action: string; rule: string }[] }).changes;
+    assert.deepEqual(changes.map((change) => `${change.line} ${change.action} ${change.rule}`), ['12 tick done-not-ticked', '14 untick completion-not-in-code']);
+    assert.equal(readFileSync(join(dir, doc), 'utf8'), before);
+    assert.equal((await cli(['sync', doc, '--write'], dir)).code, 0);
+    const after = readFileSync(join(dir, doc), 'utf8').split('\n');
+    assert.equal(after[11], '- [x] T003 [US1] Add `write_header()` to `src/models/invoice_csv.py`');
+    assert.equal(after[13], '- [ ] T005 [US1] Create `src/models/invoice_pdf.py`');
+    assert.deepEqual((await cli(['sync', doc], dir)).stdout, 'Every checkbox agrees with the work.\n');
   });
 
-  it('an agent task plan: `### Task N` is not a stage today, so status has nothing to say and sync changes nothing', async () => {
-    const next = await cli(['next', 'docs/plans/2026-03-02-invoice-export.md', '--json'], FIXTURES);
-    assert.equal(next.code, 0);
-    assert.equal((JSON.parse(next.stdout) as { reason: string }).reason, 'the document has no stages');
-    const sync = await cli(['sync', 'docs/plans/2026-03-02-invoice-export.md'], FIXTURES);
-    assert.equal(sync.code, 0);
+  it('an agent task plan: each `### Task N` is a stage of `**Step N**` checkboxes, with its Files list and Run: lines', async () => {
+    const dir = tempDir();
+    cpSync(FIXTURES, dir, { recursive: true });
+    const doc = 'docs/plans/2026-03-02-invoice-export.md';
+    const status = await cli(['status', doc, '--json'], dir);
+    assert.equal(status.code, 0);
+    const [plan] = (JSON.parse(status.stdout) as { plans: PlanJson[] }).plans;
+    // Task 1: steps 1 and 2 of 4 ticked; Task 2: its one step open. The Files list has no boxes.
+    assert.deepEqual(plan.stages, { done: 0, inProgress: 1, notStarted: 1, total: 2 });
+    assert.deepEqual(plan.items, { checked: 2, total: 5 });
+    assert.deepEqual(plan.perStage.map((s) => `${s.label} ${s.number} ${s.state} ${s.checked}/${s.items} ${s.validation.status}`), ['Task 1 in-progress 2/4 never', 'Task 2 not-started 0/1 none']);
+    assert.equal(plan.next?.number, '1');
+
+    const next = await cli(['next', doc, '--json'], dir);
+    const work = (JSON.parse(next.stdout) as { next: NextJson }).next;
+    assert.deepEqual([work.stage.label, work.stage.number, work.stage.line], ['Task', '1', 9]);
+    assert.deepEqual(work.openItems.map((item) => [item.id, item.line, item.text]), [
+      [null, 24, 'Step 3: Write the writer'],
+      [null, 26, 'Step 4: Commit'],
+    ]);
+    assert.deepEqual(work.files, ['src/models/invoice_csv.py', 'tests/test_invoice_csv.py']);
+    assert.deepEqual(work.commands.map((command) => [command.text, command.line]), [['python3 -m pytest tests/test_invoice_csv.py -v', 21]]);
+
+    // No step's own words make a checkable claim: nothing is ticked or unticked on a guess.
+    const sync = await cli(['sync', doc], dir);
+    assert.deepEqual([sync.code, sync.stdout], [0, 'Every checkbox agrees with the work.\n']);
   });
 });

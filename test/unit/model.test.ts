@@ -611,7 +611,8 @@ describe('tracker: a stage status table plus per-stage sections', () => {
     assert.deepEqual(
       model.stages.map((s) => [s.label, s.number, s.mark, s.state]),
       [
-        ['Phase', '1', null, 'not-started'],
+        // `**Goal**: …` is a labelled line: the `Tasks:` checklist below it (one of two ticked) is the phase's work.
+        ['Phase', '1', null, 'in-progress'],
         ['Phase', '2', null, 'not-started'],
         ['Stage', '1', 'done', 'done'],
         ['Stage', '2', 'pending', 'not-started'],

@@ -180,7 +180,19 @@ describe('Run: and Expected: lines', () => {
         ['pytest tests/test_csv_rows.py::test_one_row_per_order -v', 'pass', true, 'Step 4'],
       ],
     );
-    assert.deepEqual(task.changes.map((item) => item.text), ['Create: exports/csv_rows.py', 'Test: tests/test_csv_rows.py']);
+    // The `**Files:**` list is the part; the task's work is that list and its step checkboxes after it.
+    assert.deepEqual(task.parts.changes?.items.map((item) => item.text), ['Create: exports/csv_rows.py', 'Test: tests/test_csv_rows.py']);
+    assert.deepEqual(
+      task.changes.map((item) => [item.text, item.checked]),
+      [
+        ['Create: exports/csv_rows.py', null],
+        ['Test: tests/test_csv_rows.py', null],
+        ['Step 1: Write the failing test', false],
+        ['Step 2: Run the test to see it fail', false],
+        ['Step 3: Write the code', false],
+        ['Step 4: Run the test to see it pass', false],
+      ],
+    );
   });
   it('are shown by docplan stages --json with the profile', () => {
     const json = stagesJson('plan.md', model);

@@ -248,7 +248,7 @@ describe('reference rules without git and on bad input', () => {
       const done = doc.replace('## Stage 1: Add the runner', '## Stage 1: Add the runner ✅').replace('- [ ] Create', '- [x] Create').replace('- [ ] `make', '- [x] `make');
       const { checked } = await check(r.root, 'docs/plan.md', done, false);
       const missing = checked.findings.filter((finding) => finding.ruleId === 'missing-file');
-      assert.deepEqual(missing.map((finding) => [finding.severity, finding.message]), [['error', 'src/fray/runner.py does not exist, though Stage 1, which creates it, is marked done.']]);
+      assert.deepEqual(missing.map((finding) => [finding.severity, finding.message]), [['error', 'src/fray/runner.py does not exist, though the task that creates it is ticked.']]);
       const configured = await checkTextPrepared(done, { ...(await check(r.root, 'docs/plan.md', done, false)).options, config: mergeConfig(defaultConfig(), { rules: { 'missing-file': 'info' } }) });
       assert.deepEqual(configured.findings.filter((finding) => finding.ruleId === 'missing-file').map((finding) => finding.severity), ['info'], 'a configured severity wins');
     } finally {

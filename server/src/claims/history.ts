@@ -15,7 +15,7 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { GitRepo, isUnknown, runGit, type Unknown } from '../workspace/git';
-import { TASK_LINE } from './extract';
+import { TASK_LINE } from '../model/itemClaims';
 
 /** A commit, as much as messages need. */
 export interface CommitRef {

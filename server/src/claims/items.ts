@@ -4,14 +4,15 @@
  * once per model (cached) from what `prepareCompletion` loaded; read by the three completion rules,
  * `docplan sync` and `docplan status`.
  */
+import { statSync } from 'node:fs';
 import { LineIndex } from '../model/text';
 import type { DocModel, ListItem, Stage } from '../model/types';
 import type { DocWorkspace, FolderWorkspace } from '../workspace/workspace';
-import { claimsOfText, namedPathsOfText, taskText, type Claim } from './extract';
+import { claimsOfText, namedPathsOfText, taskText, type Claim } from '../model/itemClaims';
 import { itemKey, loadItemHistories, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
 import { claimPath, verifyClaim, type ClaimVerdict } from './verify';
 import { isUnknown, type Unknown } from '../workspace/git';
-import { readResults, resultsSignature, type ReadResults } from '../evidence/results';
+import { readResults, resultsPath, resultsSignature, type ReadResults } from '../evidence/results';
 
 /** One checklist item with what DocPlan can say about its completion. */
 export interface ItemCompletion {
@@ -109,7 +110,10 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
       const questions: ItemQuestion[] = raw
         .filter((entry) => entry.key !== null && entry.files.length > 0)
         .map((entry) => ({ key: entry.key!, checked: entry.item.checked === true, files: entry.files }));
-      const question = JSON.stringify(questions);
+      // The named files' stats are part of the question: an edit to one of them (working-tree status) asks
+      // git again at once instead of after the reuse delay.
+      const stamps = [...new Set(questions.flatMap((entry) => entry.files))].map((path) => fileStamp(claimPath(folder, path)));
+      const question = JSON.stringify([questions, stamps]);
       const cached = state.histories.get(docAbsPath);
       if (questions.length > 0 && (!cached || cached.question !== question || now - cached.at > HISTORY_TTL_MS)) {
         pending.push(loadItemHistories(folder.root, docAbsPath, questions).then((value) => state.histories.set(docAbsPath, { question, at: Date.now(), value })));
@@ -121,9 +125,21 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
   }
 }
 
+/** Size, mtime and inode of a file, or `-` when it is missing (or outside the folder). */
+function fileStamp(absPath: string | null): string {
+  if (absPath === null) return '-';
+  try {
+    const stats = statSync(absPath);
+    return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+  } catch {
+    return '-';
+  }
+}
+
 /** The folder's recorded results as last prepared (empty before), and a problem to report once. */
 export function preparedResults(folder: FolderWorkspace): { results: ReadResults['file']['results']; problem: string | null } {
   const state = stateOf(folder);
+  folder.files.dependOn(resultsPath(folder.root));
   const read = state.results;
   if (!read) return { results: [], problem: null };
   let problem: string | null = null;
@@ -139,15 +155,28 @@ const completions = new WeakMap<DocModel, ItemCompletion[]>();
 /** The completion picture of a doc's items (cached per model). Null outside a workspace folder. */
 export function itemCompletions(model: DocModel, lines: LineIndex, workspace: DocWorkspace | null): ItemCompletion[] | null {
   if (!workspace) return null;
-  const cached = completions.get(model);
-  if (cached) return cached;
+  const folder = workspace.folder;
+  const cached = completions.get(model) ?? computeCompletions(model, lines, workspace);
+  completions.set(model, cached);
+  // Git's answers about the named files (changed in the working tree or not) and the claims' stat calls do
+  // not go through the file cache: say that these findings depend on those files, so a cached check (CLI
+  // cache, replayed run) is redone when one of them changes.
+  for (const entry of cached) {
+    for (const path of [...entry.files, ...entry.claims.map((claim) => claim.path)]) {
+      const abs = claimPath(folder, path);
+      if (abs !== null) folder.files.dependOn(abs);
+    }
+  }
+  return cached;
+}
+
+function computeCompletions(model: DocModel, lines: LineIndex, workspace: DocWorkspace): ItemCompletion[] {
   const folder = workspace.folder;
   const histories = stateOf(folder).histories.get(workspace.docAbsPath)?.value;
   const result = rawItems(model, lines, folder).map((entry) => {
     const history = histories && !isUnknown(histories) && entry.key !== null ? (histories.items.get(entry.key) ?? null) : null;
     return { item: entry.item, stage: entry.stage, part: entry.part, claims: entry.claims, verdicts: entry.claims.map((claim) => verifyClaim(folder, claim)), files: entry.files, history };
   });
-  completions.set(model, result);
   return result;
 }
 

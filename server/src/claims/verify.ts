@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { findDefinitions } from '../workspace/symbols';
 import type { FolderWorkspace } from '../workspace/workspace';
-import type { Claim } from './extract';
+import type { Claim } from '../model/itemClaims';
 
 /** The verdict on one claim. */
 export type ClaimVerdict = { claim: Claim; status: 'holds' } | { claim: Claim; status: 'fails'; why: string } | { claim: Claim; status: 'unknown' };

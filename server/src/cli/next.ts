@@ -5,7 +5,7 @@
  *
  * ```
  * { version: 1, file, next: null | { stage: { label, number, title, line },
- *   openItems: [{ text, line, files: string[] }], files: string[],
+ *   openItems: [{ id: 'T012' | null, text, line, files: string[] }], files: string[],
  *   commands: [{ text, stage, line, lastOutcome: 'passed'|'failed'|'timed-out'|'error'|null }] },
  *   reason: string | null }
  * ```

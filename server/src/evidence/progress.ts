@@ -8,6 +8,7 @@ import { parseReferenceText } from '../model/references';
 import { numberKey } from '../rules/stages';
 import { stageTargets } from '../run/targets';
 import { entryKey, type ResultEntry } from './results';
+import { TASK_ID } from '../profiles/specTasks';
 import { stageValidation, type StageValidation } from './validation';
 
 /** One stage's standing. */
@@ -90,7 +91,8 @@ export function planProgress(model: DocModel, doc: string, byKey: ReadonlyMap<st
 /** What `docplan next` gives a coding agent: the stage's open items, the files they name, its commands. */
 export interface NextWork {
   stage: { label: string; number: string; title: string; line: number };
-  openItems: { text: string; line: number; files: string[] }[];
+  /** `id`: the item's task id (`T012`) in a spec-driven task list, else null. */
+  openItems: { id: string | null; text: string; line: number; files: string[] }[];
   files: string[];
   commands: { text: string; stage: string; line: number; lastOutcome: string | null }[];
 }
@@ -101,7 +103,9 @@ export function nextWork(model: DocModel, progress: StageProgress, byKey: Readon
   if (!stage) return null;
   const openItems = allItems(stage)
     .filter((item) => item.checked === false)
-    .map((item) => ({ text: item.text, line: item.range.start.line + 1, files: filesOf(item) }));
+    .map((item) => ({ id: TASK_ID.exec(item.text)?.[0] ?? null, text: item.text, line: item.range.start.line + 1, files: filesOf(item) }));
+  // The files a stage lists without boxes (an agent plan's `**Files:**` list) are the open work's files too.
+  const listed = allStages([stage]).flatMap((candidate) => candidate.changes.filter((item) => item.checked === null).flatMap(filesOf));
   const commands = stageTargets(stage).map((target) => {
     const owner = allStages([stage]).find((candidate) => candidate.number === target.stageNumber);
     const command = owner?.commands[target.index];
@@ -111,7 +115,7 @@ export function nextWork(model: DocModel, progress: StageProgress, byKey: Readon
   return {
     stage: { label: stage.label, number: stage.number, title: stage.title, line: stage.heading.range.start.line + 1 },
     openItems,
-    files: [...new Set(openItems.flatMap((item) => item.files))].sort(),
+    files: [...new Set([...openItems.flatMap((item) => item.files), ...(openItems.length > 0 ? listed : [])])].sort(),
     commands,
   };
 }

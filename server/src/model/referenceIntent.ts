@@ -6,6 +6,7 @@
  */
 import type { DocModel, Reference, Stage } from './types';
 import type { LineIndex } from './text';
+import { claimsOfText, taskText } from './itemClaims';
 
 /** What the doc intends for the file a reference names. */
 export type FileIntentKind = 'create' | 'delete';
@@ -61,6 +62,9 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     if (cells.some((cell) => DELETE_CELL.test(cell))) return 'delete';
     if (cells.some((cell) => CREATE_CELL.test(cell))) return 'create';
   }
+  // What a task item's own words claim for this file (the completion checks read the same claims).
+  const claimed = itemClaimFor(lineText, reference.path);
+  if (claimed !== null) return claimed;
   const marker = LIST_MARKER.exec(before);
   if (marker) {
     const words = before.slice(marker[0].length).replace(TASK_PREFIX, '');
@@ -97,6 +101,16 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     }
   }
   return null;
+}
+
+/** `create` or `delete` when the task item on `lineText` claims to create or delete `path`, else null. */
+function itemClaimFor(lineText: string, path: string): FileIntentKind | null {
+  const text = taskText(lineText);
+  if (text === null) return null;
+  const wanted = path.replace(/^\.\//, '');
+  const claim = claimsOfText(text).find((candidate) => candidate.kind !== 'defines' && candidate.path === wanted);
+  if (!claim) return null;
+  return claim.kind === 'creates' ? 'create' : 'delete';
 }
 
 /** Texts of the headings that enclose `line`, innermost first (each of a higher level than the last). */

@@ -179,6 +179,10 @@ function fillParts(context: BuildContext, draft: StageDraft): void {
     }
   }
   const partSpans: { start: number; end: number }[] = [];
+  // The lists that pseudo-heading parts own: a pseudo-heading has no level, so its part spans to the next
+  // heading, but only its first list is its content (`**Files:**` then the task's step checkboxes).
+  const pseudoLists: BuildContext['facts']['listItems'][] = [];
+  const pseudoSpans = new Set<number>();
   for (const { index, name } of partHeadings) {
     const fact = headingFacts[index];
     let end = draft.ownEnd;
@@ -188,8 +192,14 @@ function fillParts(context: BuildContext, draft: StageDraft): void {
         break;
       }
     }
+    if (fact.pseudo) pseudoSpans.add(partSpans.length);
     partSpans.push({ start: fact.start, end });
-    const items = fact.pseudo ? firstList(context, fact.end, end) : within(facts.listItems, fact.end, end);
+    // A labelled line (`**Independent Test**: run \`x\``, `**Checkpoint**: one invoice exports.`) is its own
+    // content: the list after it is not (a spec task list's tasks follow such lines). `**Files:**` or a label
+    // whose words end in a colon introduces the list below it.
+    const labelledLine = fact.pseudo && fact.inlineText.trim() !== '' && !fact.inlineText.trim().endsWith(':');
+    const items = fact.pseudo ? (labelledLine ? [] : firstList(context, fact.end, end)) : within(facts.listItems, fact.end, end);
+    if (fact.pseudo) pseudoLists.push(items);
     const minDepth = items.reduce((min, item) => Math.min(min, item.depth), Infinity);
     const insideItem = (offset: number) => items.some((item) => item.start <= offset && offset < item.end);
     const part: StagePart = {
@@ -207,10 +217,15 @@ function fillParts(context: BuildContext, draft: StageDraft): void {
   }
   // A checklist directly under the stage (outside its parts) is its list of changes.
   const headingEnd = headingFacts[headingIndex].end;
-  const own = within(facts.listItems, headingEnd, draft.ownEnd).filter((item) => !partSpans.some((span) => span.start <= item.start && item.start < span.end));
+  const inPseudoList = (item: { start: number }) => pseudoLists.some((list) => list.length > 0 && list[0].start <= item.start && item.start < Math.max(...list.map((entry) => entry.end)));
+  const own = within(facts.listItems, headingEnd, draft.ownEnd).filter(
+    (item) => !inPseudoList(item) && !partSpans.some((span, at) => !pseudoSpans.has(at) && span.start <= item.start && item.start < span.end),
+  );
   const ownDepth = own.reduce((min, item) => Math.min(min, item.depth), Infinity);
   const ownChecklist = own.filter((item) => item.depth === ownDepth && item.checked !== null).map((item) => context.listItem(item));
-  stage.changes = stage.parts.changes?.items ?? ownChecklist;
+  // Under a `**Files:**` list, the stage's own checkboxes (an agent plan's steps) are its work too.
+  const changesPart = stage.parts.changes;
+  stage.changes = !changesPart ? ownChecklist : changesPart.heading.pseudo ? [...changesPart.items, ...ownChecklist] : changesPart.items;
   stage.validationItems = stage.parts.validation?.items ?? [];
   stage.completionCriteria = stage.parts['completion-criteria']?.items ?? [];
   stage.commands = stageCommands(context, stage, { start: draft.start, ownEnd: draft.ownEnd }, partSpans[partHeadings.findIndex((part) => part.name === 'validation')] ?? null);

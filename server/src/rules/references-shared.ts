@@ -225,8 +225,9 @@ function judgeMissing(
     // The work that creates it is done when its task is ticked, or (without a box) its stage is marked done.
     const pending = (entry: PathIntent) => entry.ticked === false || (entry.ticked === null && (entry.stage === null || !isStageDone(entry.stage)));
     if (creating.some(pending)) return null;
+    // A ticked task is the nearer claim: its words stay true whether or not its stage's mark does.
     const stage = creating[0].stage;
-    const claim = stage !== null && isStageDone(stage) ? `${stageLabel(stage)}, which creates it, is marked done` : 'the task that creates it is ticked';
+    const claim = creating.some((entry) => entry.ticked === true) || stage === null || !isStageDone(stage) ? 'the task that creates it is ticked' : `${stageLabel(stage)}, which creates it, is marked done`;
     return { rule: 'missing-file', message: `${target.relPath} does not exist, though ${claim}.`, fixes, severity: 'error' };
   }
   const where =

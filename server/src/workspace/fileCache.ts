@@ -107,6 +107,14 @@ export class FileCache {
     this.validate = options.validate ?? 'stat';
   }
 
+  /**
+   * Records that the findings being made depend on a file read some other way (git's answers about it, a
+   * file read directly), so that the recorder's owner (the CLI cache) re-checks when it changes.
+   */
+  dependOn(absPath: string): void {
+    this.recorder?.add(absPath);
+  }
+
   /** Line count and signature of a file, or why it is skipped. Cheap when cached. */
   info(absPath: string): FileInfo | Skipped {
     return this.entry(absPath).info;
