@@ -1,5 +1,5 @@
 /** What the model builders share: the text, its line index, the parsed facts and how to turn facts into model values. */
-import type { LineIndex } from './text';
+import { lineStartBefore, type LineIndex } from './text';
 import { trimEnd, type Facts } from './facts';
 import type { OffsetSpan } from './parse';
 import type { CodeBlock, Heading, ListItem, Span } from './types';
@@ -72,7 +72,7 @@ export class BuildContext {
 
   /** Whether the line holding `offset` is inside a block quote (`> ### Step 2` quoted from elsewhere). */
   inBlockQuote(offset: number): boolean {
-    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+    const lineStart = lineStartBefore(this.text, offset);
     return /^\s*>/.test(this.text.slice(lineStart, offset));
   }
 }

@@ -8,6 +8,7 @@ import { within } from './facts';
 import { commandsInShellBlock, isShellBlock, looksLikeCommand } from './commands';
 import { expectedOutcome } from './vocabulary';
 import type { Command, ListItem, Stage } from './types';
+import { lineStartBefore } from './text';
 
 /** Text before a code span on its line that makes it a run step: `Run: `, `- **Run:** `, `1. Run `. */
 const RUN_PREFIX = /^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(?:\[[ xX]\]\s+)?(?:\*\*|__)?(?:run|command)(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*:?\s*$/i;
@@ -105,7 +106,7 @@ function runLineCommands(context: BuildContext, start: number, end: number): Com
   };
   for (const code of within(facts.inlineCode, start, end)) {
     if (code.context === 'heading' || code.context === 'table' || !looksLikeCommand(code.text)) continue;
-    const lineStart = text.lastIndexOf('\n', code.start - 1) + 1;
+    const lineStart = lineStartBefore(text, code.start);
     if (!RUN_PREFIX.test(text.slice(lineStart, code.start))) continue;
     const [innerStart, innerEnd] = context.codeSpanInner(code.start, code.end, code.text);
     const range = lines.range(innerStart, innerEnd);

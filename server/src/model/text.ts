@@ -109,3 +109,8 @@ export function comparePositions(a: Position, b: Position): number {
 export function rangesIntersect(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }
+
+/** Offset where the line holding `offset` starts; LF, CRLF and a lone CR all end lines. */
+export function lineStartBefore(text: string, offset: number): number {
+  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+}
