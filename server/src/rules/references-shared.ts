@@ -57,6 +57,8 @@ export interface ReferenceAnalysis {
   items: AnalyzedReference[];
   /** "Update every line number in this document" (null when fewer than two line edits exist). */
   fixEverything: Fix | null;
+  /** Folder-relative paths the doc says it creates (`Create:`, "(new file)", ...), whatever their stage. */
+  createdPaths: ReadonlySet<string>;
 }
 
 let memo: { model: DocModel; workspace: DocWorkspace; analysis: ReferenceAnalysis } | null = null;
@@ -165,7 +167,8 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
   }
   const edits = items.flatMap((item) => (item.lineEdit ? [item.lineEdit] : []));
   const fixEverything: Fix | null = edits.length >= 2 ? { title: `Update all ${edits.length} outdated line numbers in this document`, edits, fixAll: false } : null;
-  return { items, fixEverything };
+  const createdPaths = new Set([...intents].filter(([, stated]) => stated.some((entry) => entry.kind === 'create')).map(([path]) => path));
+  return { items, fixEverything, createdPaths };
 }
 
 function judge(

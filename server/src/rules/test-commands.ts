@@ -14,6 +14,7 @@ import { checkCommand, commandOffsetRange, findingSeverity, planStub, type Verdi
 import { parseNodeId } from '../validation/runners/pytest';
 import type { Fix, RuleContext } from './types';
 import { allStages, stageName } from './stages';
+import { analyzeReferences } from './references-shared';
 
 type Missing = Extract<Verdict, { status: 'file-missing' | 'test-not-found' }>;
 
@@ -43,6 +44,8 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
   const index = workspace.folder.tests;
   // Before tree-sitter has loaded, every lookup is "unknown": nothing to say yet.
   if (!index.ready) return;
+  // Test files the doc itself says it creates are not missing until the stage that runs them is done.
+  const created = status === 'file-missing' ? analyzeReferences(model, workspace, context.lines).createdPaths : new Set<string>();
   for (const { stage, command } of stageCommands(model)) {
     const check = checkCommand(command.text, index);
     for (const { invocation, verdicts } of check.results) {
@@ -50,6 +53,7 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
         // A test file that does not parse is not a finding (its tests may be there), but the log says so.
         if (verdict.status === 'unknown' && /syntax error/i.test(verdict.reason)) context.note(`\`${command.text}\` not checked: ${verdict.reason}`);
         if (verdict.status !== status) continue;
+        if (verdict.status === 'file-missing' && stage.state !== 'done' && created.has(verdict.relPath)) continue;
         const severity = findingSeverity(stage, verdict);
         context.report({
           message: message(stage, verdict, severity),
