@@ -33,6 +33,9 @@ export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict
   const abs = claimPath(folder, claim.path);
   if (abs === null) return { claim, status: 'unknown' };
   const kind = kindOf(abs);
+  // A claimed file that is gone while a file of its name lives elsewhere was most likely moved after the
+  // work was done (a later refactor): that is history, not a phantom completion, so no verdict.
+  if (kind === null && claim.kind !== 'deletes' && movedElsewhere(folder, claim.path)) return { claim, status: 'unknown' };
   if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
   if (claim.kind === 'deletes') return kind === null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` is still in the workspace folder` };
   if (kind === null) return { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
@@ -44,4 +47,10 @@ export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict
   // A text scan can miss a definition (macros, generated code): only a real parser's "not there" is a finding.
   if (found.match === 'name' || symbols.parser !== 'tree-sitter') return { claim, status: 'unknown' };
   return { claim, status: 'fails', why: `\`${claim.path}\` defines no \`${claim.symbol}\` (read with tree-sitter)` };
+}
+
+/** True when the workspace holds a file with `path`'s name in another folder. */
+function movedElsewhere(folder: FolderWorkspace, path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return name !== '' && folder.index.byBasename(name).length > 0;
 }
