@@ -93,7 +93,8 @@ export async function checkCorpus(folder: string, docs: readonly ManifestDoc[], 
     let stdout = '';
     let stderr = '';
     const io = { cwd: root, env: {}, stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-    const args = ['check', '--format', 'json', '--root', root];
+    // No cache: the point is what this build of the checker says, not what an earlier one said.
+    const args = ['check', '--format', 'json', '--no-cache', '--root', root];
     const configDir = options.asDocs ? mkdtempSync(join(tmpdir(), 'docplan-corpus-')) : undefined;
     if (configDir) {
       const include = present.filter((doc) => doc.family !== ORDINARY).map((doc) => doc.path);

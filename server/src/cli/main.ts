@@ -478,9 +478,23 @@ function checkExit(io: CliIo, reports: readonly FileReport[], maxWarnings: numbe
   return EXIT_OK;
 }
 
+/**
+ * The running checker bundle's size and mtime: a rebuilt checker (same version number, other rules) must not
+ * reuse what an older build found. Empty when running from source (tests), where the version alone keys it.
+ */
+function checkerStamp(): string {
+  if (!__filename.endsWith('.js')) return '';
+  try {
+    const stats = statSync(__filename);
+    return `+${stats.size}.${Math.round(stats.mtimeMs)}`;
+  } catch {
+    return '';
+  }
+}
+
 /** The cache of `--cache-location` or `<root>/node_modules/.cache/docplan`, saying so when an old one was discarded. */
 function openCache(io: CliIo, root: string, location: string | undefined): CheckCache {
-  const cache = CheckCache.open(location === undefined ? join(root, 'node_modules', '.cache', 'docplan') : resolve(io.cwd, location), VERSION);
+  const cache = CheckCache.open(location === undefined ? join(root, 'node_modules', '.cache', 'docplan') : resolve(io.cwd, location), `${VERSION}${checkerStamp()}`);
   if (cache.discarded !== null) io.stderr.write(`docplan: note: ignored the cache file ${displayPath(io, cache.file)} (${cache.discarded}); it will be rebuilt\n`);
   return cache;
 }
