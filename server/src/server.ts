@@ -291,7 +291,10 @@ connection.onCodeAction(
 
 connection.languages.diagnostics.on(
   log.guard('textDocument/diagnostic', { kind: 'full', items: [] }, async (params) => {
-    const found = documents.get(params.textDocument.uri) ? await checks.current(params.textDocument.uri) : null;
+    // A malformed request (no text document) gets an empty report, not a handler failure.
+    const uri: unknown = params?.textDocument?.uri;
+    if (typeof uri !== 'string') return { kind: 'full', items: [] };
+    const found = documents.get(uri) ? await checks.current(uri) : null;
     return publisher.documentReport(params, found);
   }),
 );

@@ -93,7 +93,7 @@ export function mayBeDocPlanDoc(text: string, options: PrescanOptions): boolean 
   }
   if (PRESCAN_SIGNALS.patterns.some((pattern) => pattern.test(text))) return true;
   const words = wordsPattern(options.extraWords ?? []);
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (!CARRIER.test(line)) continue;

@@ -3,7 +3,7 @@ import type { Rule } from './types';
 
 /** Whether a body holds nothing but whitespace and HTML comments (a disable comment is not content). */
 function isBlank(text: string, range: Range): boolean {
-  const body = text.split('\n').slice(range.start.line, range.end.line + 1);
+  const body = text.split(/\r\n|\r|\n/).slice(range.start.line, range.end.line + 1);
   if (body.length > 0) body[0] = body[0].slice(range.start.character);
   return body.join('\n').replace(/<!--[^]*?-->/g, '').trim() === '';
 }

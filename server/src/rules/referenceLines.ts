@@ -136,7 +136,7 @@ function symbolCheck(workspace: DocWorkspace, absPath: string, reference: Refere
   // code-block header) and a real parser read the file; a capitalised prose word must not be flagged.
   if (symbols.parser !== 'tree-sitter') return null;
   if (reference.form === 'code-header') return { kind: 'gone', symbol };
-  const after = lines.text.slice(lines.offsetAt(reference.range.end), lines.offsetAt(reference.range.end) + 200).split('\n')[0];
+  const after = lines.text.slice(lines.offsetAt(reference.range.end), lines.offsetAt(reference.range.end) + 200).split(/\r\n|\r|\n/)[0];
   const at = after.indexOf(reference.symbol);
   const written = at < 0 ? '' : after.slice(Math.max(0, at - 1), at + reference.symbol.length + 2);
   const codeLike = symbol.includes('.') || symbol.includes('_') || written.endsWith('()') || written.slice(reference.symbol.length + 1).startsWith('(') || (written.startsWith('`') && written.charAt(reference.symbol.length + 1) === '`');

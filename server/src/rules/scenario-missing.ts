@@ -15,7 +15,7 @@ export const scenarioMissing: Rule = {
       for (const requirement of delta.requirements) {
         if (requirement.scenarios.length > 0) continue;
         const level = Math.min(6, requirement.section.heading.level + 1);
-        const at = { line: requirement.section.range.end.line, character: model.text.split('\n')[requirement.section.range.end.line]?.length ?? 0 };
+        const at = { line: requirement.section.range.end.line, character: model.text.split(/\r\n|\r|\n/)[requirement.section.range.end.line]?.length ?? 0 };
         context.report({
           message: `Requirement "${requirement.name}" has no scenario: add a ${'#'.repeat(level)} Scenario: with WHEN / THEN lines.`,
           range: requirement.section.heading.range,

@@ -48,6 +48,6 @@ function requirementsIn(model: DocModel, delta: Section): DeltaRequirement[] {
 }
 
 function textBetween(model: DocModel, heading: Range, end: { line: number; character: number }): string {
-  const lines = model.text.split('\n').slice(heading.end.line + 1, end.line + 1);
+  const lines = model.text.split(/\r\n|\r|\n/).slice(heading.end.line + 1, end.line + 1);
   return lines.join('\n');
 }

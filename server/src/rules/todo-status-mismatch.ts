@@ -26,7 +26,7 @@ function openItemsOf(model: DocModel, todo: Record<string, unknown>): ListItem[]
 /** The line of the todo in the front matter (`- id: x` or its content), else the front matter's first line. */
 function todoRange(model: DocModel, todo: Record<string, unknown>): Range {
   const frontMatter = model.frontMatter!.range;
-  const lines = model.text.split('\n');
+  const lines = model.text.split(/\r\n|\r|\n/);
   const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const patterns = (['id', 'content'] as const)
     .filter((key) => typeof todo[key] === 'string' || typeof todo[key] === 'number')
