@@ -1,6 +1,5 @@
 import type { Rule } from './types';
-import { isProfile } from './profiles';
-import { deltaSections } from './specDeltas';
+import { changedRequirements } from './specDeltas';
 
 /** A requirement states an obligation: its text says SHALL or MUST (in capitals, as the change-proposal format asks). */
 export const requirementWithoutShall: Rule = {
@@ -9,13 +8,9 @@ export const requirementWithoutShall: Rule = {
   defaultSeverity: 'warning',
   kinds: ['design', 'plan'],
   check(model, context) {
-    if (!isProfile(model, 'change-proposal')) return;
-    for (const delta of deltaSections(model)) {
-      if (delta.operation !== 'added' && delta.operation !== 'modified') continue;
-      for (const requirement of delta.requirements) {
-        if (/\b(?:SHALL|MUST)\b/.test(requirement.body) || /\b(?:SHALL|MUST)\b/.test(requirement.name)) continue;
-        context.report({ message: `Requirement "${requirement.name}" does not say SHALL or MUST: state what the system SHALL do.`, range: requirement.section.heading.range });
-      }
+    for (const requirement of changedRequirements(model)) {
+      if (/\b(?:SHALL|MUST)\b/.test(requirement.body) || /\b(?:SHALL|MUST)\b/.test(requirement.name)) continue;
+      context.report({ message: `Requirement "${requirement.name}" does not say SHALL or MUST: state what the system SHALL do.`, range: requirement.section.heading.range });
     }
   },
 };

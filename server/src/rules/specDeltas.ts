@@ -2,6 +2,7 @@
 import { normalizeHeading } from '../model/vocabulary';
 import { DELTA_HEADING } from '../profiles/changeProposal';
 import type { DocModel, Range, Section } from '../model/types';
+import { isProfile } from './profiles';
 
 /** One `### Requirement: Name` block of a delta section. */
 export interface DeltaRequirement {
@@ -34,6 +35,14 @@ export function deltaSections(model: DocModel): DeltaSection[] {
   };
   walk(model.sections);
   return result;
+}
+
+/** The requirements a change proposal adds or modifies: the ones that must state an obligation and a scenario. */
+export function changedRequirements(model: DocModel): DeltaRequirement[] {
+  if (!isProfile(model, 'change-proposal')) return [];
+  return deltaSections(model)
+    .filter((delta) => delta.operation === 'added' || delta.operation === 'modified')
+    .flatMap((delta) => delta.requirements);
 }
 
 function requirementsIn(model: DocModel, delta: Section): DeltaRequirement[] {
