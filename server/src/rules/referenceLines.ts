@@ -3,13 +3,14 @@
  * end, the named symbol moved or gone, and content-anchored drift since the doc was last committed. Each
  * reference gets at most one verdict, and a message speaks of one finding only.
  */
-import type { Reference } from '../model/types';
+import type { DocModel, Reference } from '../model/types';
 import type { LineIndex } from '../model/text';
 import { driftByContent, quoteLine, type ContentDrift } from '../workspace/drift';
 import { referenceWasCommitted, isUnknown } from '../workspace/git';
 import { checkSymbolAtLine, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
 import type { DocWorkspace } from '../workspace/workspace';
 import type { ReferenceVerdict } from './references-shared';
+import { inFinishedRecord } from './finishedRecord';
 
 /** `12` or `12-20`. */
 export function lineText(line: number | null, end: number | null): string {
@@ -25,8 +26,17 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The line verdict of a reference to the existing file `relPath` (null: fine, or nothing can be said). */
-export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string): ReferenceVerdict | null {
+/**
+ * The line verdict of a reference to the existing file `relPath` (null: fine, or nothing can be said).
+ * Drift and changed lines in a record of finished work (`finishedRecord.ts`) are history, not findings.
+ */
+export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string, model?: DocModel): ReferenceVerdict | null {
+  const verdict = lineVerdict(workspace, lines, reference, text, relPath, absPath);
+  if (verdict !== null && model !== undefined && (verdict.rule === 'line-drift' || verdict.rule === 'stale-line') && inFinishedRecord(model, lines, reference, workspace)) return null;
+  return verdict;
+}
+
+function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string): ReferenceVerdict | null {
   if (reference.line === null) return null;
   const folder = workspace.folder;
   const info = folder.files.info(absPath);

@@ -203,7 +203,7 @@ function judge(
         return null;
       }
       if (target.fileKind === 'dir') return reference.line === null ? null : { rule: 'reference-unreadable', message: `${target.relPath} is a directory; a line number needs a file.` };
-      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath);
+      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath, model);
     }
   }
 }
