@@ -3,11 +3,13 @@
  * end, the named symbol moved or gone, and content-anchored drift since the doc was last committed. Each
  * reference gets at most one verdict, and a message speaks of one finding only.
  */
+import type { TextEdit } from 'vscode-languageserver-types';
 import type { DocModel, Reference } from '../model/types';
 import type { LineIndex } from '../model/text';
 import { driftByContent, quoteLine, type ContentDrift } from '../workspace/drift';
 import { referenceWasCommitted, isUnknown } from '../workspace/git';
-import { checkSymbolAtLine, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
+import { checkSymbolAtLine, findDefinitions, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
+import { findLineElsewhere, findSymbolElsewhere, type Relocation } from '../workspace/relocate';
 import type { DocWorkspace } from '../workspace/workspace';
 import type { ReferenceVerdict } from './references-shared';
 import { inFinishedRecord } from './finishedRecord';
@@ -37,7 +39,7 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
 }
 
 function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string): ReferenceVerdict | null {
-  if (reference.line === null) return null;
+  if (reference.line === null) return reference.symbol === null ? null : symbolLeftFile(workspace, reference.symbol, relPath, absPath);
   const folder = workspace.folder;
   const info = folder.files.info(absPath);
   if (!info.ok) return { rule: 'reference-unreadable', message: `${relPath}: ${skipText(info.reason)}; its lines are not checked.` };
@@ -86,7 +88,9 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
     };
   }
   if (symbolVerdict?.kind === 'gone') {
-    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath} (renamed, or moved to another file?).`, newLine: null, newEnd: null, certain: false, because: '' };
+    const moved = findSymbolElsewhere(workspace.folder, relPath, symbolVerdict.symbol);
+    if (moved !== null) return movedToFile(`${symbolVerdict.symbol} is no longer defined in ${relPath}`, moved, symbolVerdict.symbol, end !== null ? end - line : null, 'definition');
+    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath}, and no other ${extensionWord(relPath)}file of the workspace defines it (renamed or removed?).`, newLine: null, newEnd: null, certain: false, because: '' };
   }
   if (symbolVerdict?.kind === 'ok-here') return null;
   const drift = contentDrift(workspace, relPath, reference, text);
@@ -103,6 +107,10 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
     };
   }
   if (drift.status === 'changed') {
+    const moved = findLineElsewhere(workspace.folder, relPath, drift.was);
+    if (moved !== null) {
+      return movedToFile(`Line ${line} of ${relPath} no longer reads ${quoteLine(drift.was)}`, moved, 'that line', end !== null ? end - line : null, 'line with that text');
+    }
     return {
       rule: 'stale-line',
       message: `Line ${line} of ${relPath} changed since the doc was written: it read ${quoteLine(drift.was)}; in its place there is now ${quoteLine(drift.now)}.`,
@@ -113,6 +121,49 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
     };
   }
   return null;
+}
+
+/**
+ * The verdict for a reference without a line that names a symbol with its file ("`Rebuild()` in
+ * `rebuild.go`"): silent while the file defines it, or when it is defined nowhere else (a design may name
+ * code still to be written); a unique definition in another file is where it went.
+ */
+function symbolLeftFile(workspace: DocWorkspace, written: string, relPath: string, absPath: string): ReferenceVerdict | null {
+  const symbols = workspace.folder.symbols.get(absPath);
+  if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') return null;
+  const symbol = normalizeSymbol(written);
+  if (symbol === '' || findDefinitions(symbols, symbol).definitions.length > 0) return null;
+  const moved = findSymbolElsewhere(workspace.folder, relPath, symbol);
+  return moved === null ? null : movedToFile(`${symbol} is no longer defined in ${relPath}`, moved, symbol, null, 'definition');
+}
+
+/** A `stale-line` verdict for content found in another file, with the fix to the new path and line. */
+function movedToFile(lead: string, moved: Relocation, what: string, span: number | null, only: string): ReferenceVerdict {
+  const newEnd = span !== null && span > 0 ? moved.line + span : null;
+  return {
+    rule: 'stale-line',
+    message: `${lead}: it is now at ${moved.relPath}:${lineText(moved.line, newEnd)}, the only ${only} among the workspace's ${extensionWord(moved.relPath)}files.`,
+    newLine: moved.line,
+    newEnd,
+    newPath: moved.relPath,
+    certain: false,
+    because: `where ${what} is now`,
+  };
+}
+
+/** "`.go `" for a path with an extension, "" otherwise. */
+function extensionWord(relPath: string): string {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(dot)} ` : '';
+}
+
+/** The edit that replaces a reference's path (and its line numbers, when it has some) with a new place. */
+export function relocationEdit(reference: Reference, text: string, newPath: string, newLine: number, newEnd: number | null): TextEdit | null {
+  if (reference.range.start.line !== reference.range.end.line || !text.startsWith(reference.path)) return null;
+  const suffix = reference.line === null ? text.slice(reference.path.length) : `:${lineText(newLine, newEnd)}`;
+  const start = reference.range.start;
+  return { range: { start, end: reference.range.end }, newText: `${newPath}${suffix}` };
 }
 
 function skipText(reason: string): string {
