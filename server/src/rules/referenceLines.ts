@@ -97,7 +97,11 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
   if (drift === null) return null;
   if (drift.status === 'moved') {
     const shift = drift.line - line;
-    const detail = shift > 0 ? `${plural(shift, 'line')} were inserted above it` : `${plural(-shift, 'line')} were removed above it`;
+    const detail = !drift.shifted
+      ? 'code was moved around it (not only added or removed above it)'
+      : shift > 0
+        ? `${plural(shift, 'line')} ${shift === 1 ? 'was' : 'were'} inserted above it`
+        : `${plural(-shift, 'line')} ${shift === -1 ? 'was' : 'were'} removed above it`;
     return {
       rule: 'line-drift',
       message: `${quoteLine(drift.anchor)} has moved from ${linesWord(line, end)} to ${lineText(drift.line, end !== null ? drift.endLine : null)} of ${relPath} since this doc was last committed: ${detail}.`,
