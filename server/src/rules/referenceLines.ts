@@ -64,6 +64,11 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
       because = `where ${symbolVerdict.symbol} is now`;
     } else {
       const drift = contentDrift(workspace, relPath, reference, text);
+      // The referenced text left for another file: where it went is the finding a reader acts on.
+      const moved = drift?.status === 'changed' ? findLineElsewhere(workspace.folder, relPath, drift.was) : null;
+      if (moved !== null && drift?.status === 'changed') {
+        return movedToFile(`Line ${line} of ${relPath} no longer reads ${quoteLine(drift.was)} (the file has ${plural(info.lineCount, 'line')} now)`, moved, 'that line', end !== null ? end - line : null, 'line with that text');
+      }
       if (drift?.status === 'moved' && drift.line <= info.lineCount) {
         newLine = drift.line;
         newEnd = end !== null ? Math.min(info.lineCount, drift.endLine ?? drift.line) : null;
