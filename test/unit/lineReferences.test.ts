@@ -111,6 +111,10 @@ describe('line references in records of finished work', () => {
       assert.deepEqual((await lineFindings(r.root, 'docs/live.md', body('In progress'))).found, [
         '11 line-drift: `cors:` has moved from line 4 to 8 of config/app.yml since this doc was last committed: 4 lines were inserted above it.',
       ]);
+      const partial = body('✅ Stage 1 complete, stage 2 in progress');
+      r.commit({ 'docs/partial.md': partial, 'config/app.yml': CONFIG_YML }, 'partial, origins back');
+      r.commit({ 'config/app.yml': CONFIG_YML_AFTER }, 'origins moved again');
+      assert.equal((await lineFindings(r.root, 'docs/partial.md', partial)).found.length, 1, 'a partly done status is live');
     } finally {
       r.remove();
     }

@@ -58,9 +58,16 @@ export function docIsFinished(model: DocModel, lines: LineIndex, docRelPath: str
   return false;
 }
 
-/** `Complete`, `✅ Done`, `Implemented` (an RFC's `Accepted` is a decision, not finished work). */
+/** Words that make a done status partial: "✅ Phase 1 complete, phase 2 in progress". */
+const PARTIAL = /\b(?:phase|stage|step|part|partial|partially|progress|pending|remaining|except|but|until|blocked|wip)\b/i;
+
+/**
+ * `Complete`, `✅ Done (2025-03-01)`, `Implemented`, and nothing partial (an RFC's `Accepted` is a decision,
+ * not finished work).
+ */
 function isDoneWord(text: string): boolean {
   const cleaned = text.replace(/[*_`]/g, '').trim();
+  if (PARTIAL.test(cleaned)) return false;
   return statusMark(cleaned) === 'done' || /^implemented\b/i.test(cleaned);
 }
 
