@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { parseMarkdown, type ParsedDocument } from './parse';
 import { LineIndex } from './text';
-import { CODE_HEADER, firstDefinition, parseReferenceText, PROSE_REFERENCE, symbolAfter } from './references';
+import { CODE_HEADER, firstDefinition, parseReferenceText, PROSE_REFERENCE, symbolAfter, symbolOfFileMention } from './references';
 import { DEFAULT_SECTION_SYNONYMS, lookupSection, normalizeHeading, sectionLookup } from './vocabulary';
 import { detectProfile } from './detect';
 import { absoluteFacts, insideSpans, lowerBound, trimEnd, within } from './facts';
@@ -258,7 +258,8 @@ class ModelBuilder {
       } else {
         const lineEnd = this.context.text.indexOf('\n', code.end);
         const rest = this.context.text.slice(code.end, lineEnd === -1 ? this.context.text.length : lineEnd);
-        symbol = shape.line !== null ? symbolAfter(rest) : null;
+        const lineStart = this.context.text.lastIndexOf('\n', code.start - 1) + 1;
+        symbol = shape.line !== null ? symbolAfter(rest) : shape.form === 'path' ? symbolOfFileMention(this.context.text.slice(lineStart, code.start), rest) : null;
       }
       references.push({
         ...shape,

@@ -79,6 +79,18 @@ export function symbolAfter(rest: string): string | null {
   return /[A-Z.]/.test(symbol) || /\(\)/.test(match[0]) ? symbol : null;
 }
 
+/**
+ * The code a line-less file reference names as living in that file: "`Rebuild()` in `rebuild.go`" (a call
+ * right before, joined by "in") or "`rebuild.go` — `Rebuild()`" (a call right after). Only calls count: a
+ * bare word next to a path is too often prose.
+ */
+export function symbolOfFileMention(before: string, rest: string): string | null {
+  const ahead = /`([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\(\)`\s+(?:in|from|of)\s+(?:\*\*)?$/.exec(before);
+  if (ahead) return ahead[1];
+  const after = /^(?:\*\*)?\s*(?:[-–—:]|\()\s*`([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*)\(\)`/.exec(rest);
+  return after ? after[1] : null;
+}
+
 const DEFINITION =
   /^\s*(?:export\s+)?(?:async\s+)?(?:def|class|function|fn|func|interface|type|struct|enum|trait|impl|const|let|var|pub(?:\([^)]*\))?\s+(?:fn|struct|enum|trait))\s+(?:\([^)]*\)\s*)?([A-Za-z_$][\w$]*)/;
 

@@ -3,13 +3,16 @@
  * end, the named symbol moved or gone, and content-anchored drift since the doc was last committed. Each
  * reference gets at most one verdict, and a message speaks of one finding only.
  */
-import type { Reference } from '../model/types';
+import type { TextEdit } from 'vscode-languageserver-types';
+import type { DocModel, Reference } from '../model/types';
 import type { LineIndex } from '../model/text';
 import { driftByContent, quoteLine, type ContentDrift } from '../workspace/drift';
 import { referenceWasCommitted, isUnknown } from '../workspace/git';
-import { checkSymbolAtLine, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
+import { checkSymbolAtLine, findDefinitions, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
+import { findLineElsewhere, findSymbolElsewhere, type Relocation } from '../workspace/relocate';
 import type { DocWorkspace } from '../workspace/workspace';
 import type { ReferenceVerdict } from './references-shared';
+import { inFinishedRecord } from './finishedRecord';
 
 /** `12` or `12-20`. */
 export function lineText(line: number | null, end: number | null): string {
@@ -25,9 +28,18 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The line verdict of a reference to the existing file `relPath` (null: fine, or nothing can be said). */
-export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string): ReferenceVerdict | null {
-  if (reference.line === null) return null;
+/**
+ * The line verdict of a reference to the existing file `relPath` (null: fine, or nothing can be said).
+ * Drift and changed lines in a record of finished work (`finishedRecord.ts`) are history, not findings.
+ */
+export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string, model?: DocModel): ReferenceVerdict | null {
+  const verdict = lineVerdict(workspace, lines, reference, text, relPath, absPath);
+  if (verdict !== null && model !== undefined && (verdict.rule === 'line-drift' || verdict.rule === 'stale-line') && inFinishedRecord(model, lines, reference, workspace)) return null;
+  return verdict;
+}
+
+function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, relPath: string, absPath: string): ReferenceVerdict | null {
+  if (reference.line === null) return reference.symbol === null ? null : symbolLeftFile(workspace, reference.symbol, relPath, absPath);
   const folder = workspace.folder;
   const info = folder.files.info(absPath);
   if (!info.ok) return { rule: 'reference-unreadable', message: `${relPath}: ${skipText(info.reason)}; its lines are not checked.` };
@@ -52,6 +64,11 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
       because = `where ${symbolVerdict.symbol} is now`;
     } else {
       const drift = contentDrift(workspace, relPath, reference, text);
+      // The referenced text left for another file: where it went is the finding a reader acts on.
+      const moved = drift?.status === 'changed' ? findLineElsewhere(workspace.folder, relPath, drift.was) : null;
+      if (moved !== null && drift?.status === 'changed') {
+        return movedToFile(`Line ${line} of ${relPath} no longer reads ${quoteLine(drift.was)} (the file has ${plural(info.lineCount, 'line')} now)`, moved, 'that line', end !== null ? end - line : null, 'line with that text');
+      }
       if (drift?.status === 'moved' && drift.line <= info.lineCount) {
         newLine = drift.line;
         newEnd = end !== null ? Math.min(info.lineCount, drift.endLine ?? drift.line) : null;
@@ -76,14 +93,20 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
     };
   }
   if (symbolVerdict?.kind === 'gone') {
-    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath} (renamed, or moved to another file?).`, newLine: null, newEnd: null, certain: false, because: '' };
+    const moved = findSymbolElsewhere(workspace.folder, relPath, symbolVerdict.symbol);
+    if (moved !== null) return movedToFile(`${symbolVerdict.symbol} is no longer defined in ${relPath}`, moved, symbolVerdict.symbol, end !== null ? end - line : null, 'definition');
+    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath}, and no other ${extensionWord(relPath)}file of the workspace defines it (renamed or removed?).`, newLine: null, newEnd: null, certain: false, because: '' };
   }
   if (symbolVerdict?.kind === 'ok-here') return null;
   const drift = contentDrift(workspace, relPath, reference, text);
   if (drift === null) return null;
   if (drift.status === 'moved') {
     const shift = drift.line - line;
-    const detail = shift > 0 ? `${plural(shift, 'line')} were inserted above it` : `${plural(-shift, 'line')} were removed above it`;
+    const detail = !drift.shifted
+      ? 'code was moved around it (not only added or removed above it)'
+      : shift > 0
+        ? `${plural(shift, 'line')} ${shift === 1 ? 'was' : 'were'} inserted above it`
+        : `${plural(-shift, 'line')} ${shift === -1 ? 'was' : 'were'} removed above it`;
     return {
       rule: 'line-drift',
       message: `${quoteLine(drift.anchor)} has moved from ${linesWord(line, end)} to ${lineText(drift.line, end !== null ? drift.endLine : null)} of ${relPath} since this doc was last committed: ${detail}.`,
@@ -93,6 +116,10 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
     };
   }
   if (drift.status === 'changed') {
+    const moved = findLineElsewhere(workspace.folder, relPath, drift.was);
+    if (moved !== null) {
+      return movedToFile(`Line ${line} of ${relPath} no longer reads ${quoteLine(drift.was)}`, moved, 'that line', end !== null ? end - line : null, 'line with that text');
+    }
     return {
       rule: 'stale-line',
       message: `Line ${line} of ${relPath} changed since the doc was written: it read ${quoteLine(drift.was)}; in its place there is now ${quoteLine(drift.now)}.`,
@@ -103,6 +130,49 @@ export function judgeLines(workspace: DocWorkspace, lines: LineIndex, reference:
     };
   }
   return null;
+}
+
+/**
+ * The verdict for a reference without a line that names a symbol with its file ("`Rebuild()` in
+ * `rebuild.go`"): silent while the file defines it, or when it is defined nowhere else (a design may name
+ * code still to be written); a unique definition in another file is where it went.
+ */
+function symbolLeftFile(workspace: DocWorkspace, written: string, relPath: string, absPath: string): ReferenceVerdict | null {
+  const symbols = workspace.folder.symbols.get(absPath);
+  if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') return null;
+  const symbol = normalizeSymbol(written);
+  if (symbol === '' || findDefinitions(symbols, symbol).definitions.length > 0) return null;
+  const moved = findSymbolElsewhere(workspace.folder, relPath, symbol);
+  return moved === null ? null : movedToFile(`${symbol} is no longer defined in ${relPath}`, moved, symbol, null, 'definition');
+}
+
+/** A `stale-line` verdict for content found in another file, with the fix to the new path and line. */
+function movedToFile(lead: string, moved: Relocation, what: string, span: number | null, only: string): ReferenceVerdict {
+  const newEnd = span !== null && span > 0 ? moved.line + span : null;
+  return {
+    rule: 'stale-line',
+    message: `${lead}: it is now at ${moved.relPath}:${lineText(moved.line, newEnd)}, the only ${only} among the workspace's ${extensionWord(moved.relPath)}files.`,
+    newLine: moved.line,
+    newEnd,
+    newPath: moved.relPath,
+    certain: false,
+    because: `where ${what} is now`,
+  };
+}
+
+/** "`.go `" for a path with an extension, "" otherwise. */
+function extensionWord(relPath: string): string {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(dot)} ` : '';
+}
+
+/** The edit that replaces a reference's path (and its line numbers, when it has some) with a new place. */
+export function relocationEdit(reference: Reference, text: string, newPath: string, newLine: number, newEnd: number | null): TextEdit | null {
+  if (reference.range.start.line !== reference.range.end.line || !text.startsWith(reference.path)) return null;
+  const suffix = reference.line === null ? text.slice(reference.path.length) : `:${lineText(newLine, newEnd)}`;
+  const start = reference.range.start;
+  return { range: { start, end: reference.range.end }, newText: `${newPath}${suffix}` };
 }
 
 function skipText(reason: string): string {

@@ -23,7 +23,7 @@ import { basenameOf } from '../workspace/fileIndex';
 import { decodeLinkPath, docDirOf } from '../workspace/paths';
 import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
-import { contentDrift, judgeLines, lineText } from './referenceLines';
+import { contentDrift, judgeLines, lineText, relocationEdit } from './referenceLines';
 import type { Fix, RuleContext } from './types';
 
 export { anchorsOfMarkdown, headingSlug } from '../workspace/anchors';
@@ -37,7 +37,8 @@ export type ReferenceVerdict =
   | { rule: 'broken-doc-link'; message: string; fixes: Fix[] }
   /** `because` completes the fix title: "Update the reference to line 12 (where `def run` is now)". */
   | { rule: 'line-out-of-range'; message: string; newLine: number | null; newEnd: number | null; because: string }
-  | { rule: 'stale-line'; message: string; newLine: number | null; newEnd: number | null; certain: boolean; because: string }
+  /** `newPath`: the content is now in another file (the fix rewrites path and line). */
+  | { rule: 'stale-line'; message: string; newLine: number | null; newEnd: number | null; certain: boolean; because: string; newPath?: string }
   | { rule: 'line-drift'; message: string; newLine: number; newEnd: number | null; because: string };
 
 /** A reference with what it names and its verdict. */
@@ -87,7 +88,8 @@ export function reportVerdicts(model: DocModel, context: RuleContext, rule: Refe
       const certain = verdict.rule !== 'stale-line' || verdict.certain;
       const to = lineText(verdict.newLine, verdict.newEnd);
       const why = verdict.because === '' ? '' : ` (${verdict.because})`;
-      fixes.push({ title: `Update the reference to line${to.includes('-') ? 's' : ''} ${to}${why}`, edits: [item.lineEdit], fixAll: certain, preferred: true });
+      const title = 'newPath' in verdict && verdict.newPath !== undefined ? `Replace with ${item.lineEdit.newText}${why}` : `Update the reference to line${to.includes('-') ? 's' : ''} ${to}${why}`;
+      fixes.push({ title, edits: [item.lineEdit], fixAll: certain, preferred: true });
       if (analysis.fixEverything) fixes.push(analysis.fixEverything);
     }
     // A done stage's missing file is an error, unless the user configured the rule's severity.
@@ -162,7 +164,8 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
       verdict = null;
     }
     let lineEdit: TextEdit | null = null;
-    if (verdict && 'newLine' in verdict && verdict.newLine !== null) lineEdit = lineNumberEdit(reference, text, verdict.newLine, verdict.newEnd);
+    if (verdict && 'newPath' in verdict && verdict.newPath !== undefined && verdict.newLine !== null) lineEdit = relocationEdit(reference, text, verdict.newPath, verdict.newLine, verdict.newEnd);
+    else if (verdict && 'newLine' in verdict && verdict.newLine !== null) lineEdit = lineNumberEdit(reference, text, verdict.newLine, verdict.newEnd);
     items.push({ reference, text, target, verdict, lineEdit });
   }
   const edits = items.flatMap((item) => (item.lineEdit ? [item.lineEdit] : []));
@@ -203,7 +206,7 @@ function judge(
         return null;
       }
       if (target.fileKind === 'dir') return reference.line === null ? null : { rule: 'reference-unreadable', message: `${target.relPath} is a directory; a line number needs a file.` };
-      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath);
+      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath, model);
     }
   }
 }

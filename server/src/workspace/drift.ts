@@ -13,8 +13,12 @@ import { diffLines, type LineMap } from './git';
 export type ContentDrift =
   /** The anchor line is where the doc says. */
   | { status: 'same' }
-  /** The anchor text sits elsewhere now: the reference moves to `line` (and `endLine` for a range). */
-  | { status: 'moved'; line: number; endLine: number | null; anchor: string }
+  /**
+   * The anchor text sits elsewhere now: the reference moves to `line` (and `endLine` for a range).
+   * `shifted`: lines were added or removed above it; false when the code holding it was itself moved (the
+   * lines the diff counts above it still exist elsewhere).
+   */
+  | { status: 'moved'; line: number; endLine: number | null; anchor: string; shifted: boolean }
   /** The referenced text is gone; `now` is what holds its place today (null past the end). */
   | { status: 'changed'; was: string; now: string | null }
   /** Nothing can be said: no meaningful anchor line, or a line that did not exist then. */
@@ -76,7 +80,38 @@ export function driftByContent(oldLines: readonly string[], newLines: readonly s
     newEnd = mappedEnd >= newLine ? mappedEnd : newLine + (endLine - line);
     newEnd = Math.min(newEnd, Math.max(newLine, newLines.length));
   }
-  return { status: 'moved', line: newLine, endLine: newEnd, anchor };
+  const shifted = newAnchor === proposed && linesAddedOrRemoved(lineMap, oldLines, newLines, anchorAt, newAnchor);
+  return { status: 'moved', line: newLine, endLine: newEnd, anchor, shifted };
+}
+
+/**
+ * True when the lines the diff adds (or removes) above the anchor are new (or gone) text, false when most of
+ * them still exist on the other side: then a block was moved, and "N lines were inserted above it" would
+ * misdescribe what happened.
+ */
+function linesAddedOrRemoved(map: LineMap, oldLines: readonly string[], newLines: readonly string[], anchorAt: number, newAnchor: number): boolean {
+  const matchedNew = new Uint8Array(newLines.length + 2);
+  for (let at = 1; at < map.length; at++) if (map[at] > 0) matchedNew[map[at]] = 1;
+  const oldUnmatched = new Set<string>();
+  for (let at = 1; at <= oldLines.length; at++) if ((map[at] ?? 0) === 0 && isAnchorLine(oldLines[at - 1])) oldUnmatched.add(oldLines[at - 1].trim());
+  const newUnmatched = new Set<string>();
+  for (let at = 1; at <= newLines.length; at++) if (matchedNew[at] === 0 && isAnchorLine(newLines[at - 1])) newUnmatched.add(newLines[at - 1].trim());
+  let counted = 0;
+  let elsewhere = 0;
+  if (newAnchor > anchorAt) {
+    for (let at = 1; at < newAnchor; at++) {
+      if (matchedNew[at] === 1 || !isAnchorLine(newLines[at - 1])) continue;
+      counted++;
+      if (oldUnmatched.has(newLines[at - 1].trim())) elsewhere++;
+    }
+  } else {
+    for (let at = 1; at < anchorAt; at++) {
+      if ((map[at] ?? 0) !== 0 || !isAnchorLine(oldLines[at - 1])) continue;
+      counted++;
+      if (newUnmatched.has(oldLines[at - 1].trim())) elsewhere++;
+    }
+  }
+  return elsewhere * 2 < counted || counted === 0;
 }
 
 /**

@@ -1,0 +1,99 @@
+/**
+ * Where code a doc ties to one file went when it left that file: a named symbol now defined in another
+ * file (through the symbol index, tree-sitter), or a referenced line whose exact text now sits in another
+ * file. Only a unique answer counts; a guess among several is no answer.
+ *
+ * The search is bounded and synchronous (rules are): it reads only files of the same language as the one
+ * the doc names, nearest folders first (the file's own folder, then its parent's subtree, then the rest),
+ * at most `MAX_FILES` files, and keeps a file only when its text holds the name or line at all.
+ */
+import { posix } from 'node:path';
+import { isAnchorLine } from './drift';
+import { findDefinitions, type SymbolDef } from './symbols';
+import type { FolderWorkspace } from './workspace';
+
+/** Files read at most by one search. */
+const MAX_FILES = 4000;
+
+/** A unique place found in another file. */
+export interface Relocation {
+  relPath: string;
+  line: number;
+  /** The definition found (symbol searches only). */
+  def: SymbolDef | null;
+}
+
+/** `.go` of `internal/index/rebuild.go` (the language a search stays in). */
+function extensionOf(relPath: string): string {
+  const name = posix.basename(relPath);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+/** Files of the same extension as `relPath` (itself excluded), its folder first, then its parent's subtree, then the rest. */
+function candidateFiles(folder: FolderWorkspace, relPath: string): string[] {
+  const extension = extensionOf(relPath);
+  if (extension === '') return [];
+  const dir = posix.dirname(relPath);
+  const parent = posix.dirname(dir);
+  const near: string[] = [];
+  const around: string[] = [];
+  const rest: string[] = [];
+  for (const file of folder.index.allFiles()) {
+    if (file === relPath || !file.toLowerCase().endsWith(extension)) continue;
+    const fileDir = posix.dirname(file);
+    if (fileDir === dir) near.push(file);
+    else if (parent !== '.' && (fileDir === parent || fileDir.startsWith(`${parent}/`))) around.push(file);
+    else rest.push(file);
+  }
+  return [...near, ...around, ...rest].slice(0, MAX_FILES);
+}
+
+/**
+ * The one definition of `symbol` in another file of the same language as `relPath`, or null when there is
+ * none or more than one (a one-line declaration, as in an interface, gives way to the one definition with a body).
+ */
+export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, symbol: string): Relocation | null {
+  const name = symbol.split('.').pop() ?? symbol;
+  if (name.length < 3) return null;
+  const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+  const found: Relocation[] = [];
+  for (const file of candidateFiles(folder, relPath)) {
+    const resolved = folder.resolver.physical(file);
+    if (resolved.kind !== 'inside') continue;
+    const text = folder.files.text(resolved.absPath);
+    if (!text.ok || !word.test(text.text)) continue;
+    const symbols = folder.symbols.get(resolved.absPath);
+    if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') continue;
+    const { definitions, match } = findDefinitions(symbols, symbol);
+    if (match !== 'exact') continue;
+    for (const def of definitions) found.push({ relPath: file, line: def.line, def });
+    // An interface's one-line declaration and its implementation: the code lives where the body is.
+    const bodied = found.filter((place) => place.def !== null && place.def.endLine > place.def.line);
+    if (found.length > 1 && bodied.length === 1) found.splice(0, found.length, bodied[0]);
+    if (found.length > 1) return null;
+  }
+  return found.length === 1 ? found[0] : null;
+}
+
+/**
+ * The one place in another file of the same language whose line is exactly `lineText` (trimmed), or null.
+ * Only a distinctive line is looked for: not blank, not trivial, at least 16 characters.
+ */
+export function findLineElsewhere(folder: FolderWorkspace, relPath: string, lineText: string): Relocation | null {
+  const wanted = lineText.trim();
+  if (wanted.length < 16 || !isAnchorLine(wanted)) return null;
+  let found: Relocation | null = null;
+  for (const file of candidateFiles(folder, relPath)) {
+    const resolved = folder.resolver.physical(file);
+    if (resolved.kind !== 'inside') continue;
+    const text = folder.files.text(resolved.absPath);
+    if (!text.ok || !text.text.includes(wanted)) continue;
+    for (let at = 0; at < text.lines.length; at++) {
+      if (text.lines[at].trim() !== wanted) continue;
+      if (found !== null) return null;
+      found = { relPath: file, line: at + 1, def: null };
+    }
+  }
+  return found;
+}
