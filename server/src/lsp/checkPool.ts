@@ -15,14 +15,16 @@ import { checkTextPrepared, DEFAULT_MAX_DOC_MS, type CheckedDocument, type Check
 import { fixAllText } from '../features/fixAll';
 import { LineIndex } from '../model/text';
 import type { FileChange } from '../workspace/fileIndex';
-import type { CheckJob, CheckReply, WorkerMessage } from './checkProtocol';
+import type { BuiltDocument } from '../model/build';
+import type { DocModel } from '../model/types';
+import type { CheckJob, CheckedReply, CheckReply, ModelSummary, WorkerMessage } from './checkProtocol';
 
 /** Queue priorities, most urgent first. */
 export const Priority = { request: 0, open: 1, background: 2 } as const;
 export type Priority = (typeof Priority)[keyof typeof Priority];
 
 /** What a check came to. */
-export type PoolOutcome = { kind: 'checked'; checked: CheckedDocument } | { kind: 'fixed'; text: string } | { kind: 'superseded' } | { kind: 'failed'; message: string; overBudget?: boolean };
+export type PoolOutcome = { kind: 'checked'; checked: CheckedDocument; summary: ModelSummary } | { kind: 'fixed'; text: string } | { kind: 'superseded' } | { kind: 'failed'; message: string; overBudget?: boolean };
 
 /** One document to check. */
 export interface CheckRequest {
@@ -156,7 +158,8 @@ export class CheckPool {
       const checked = await checkTextPrepared(request.text, request.options);
       if (!request.isCurrent()) return { kind: 'superseded' };
       if (request.mode === 'fixAll') return { kind: 'fixed', text: fixAllText(request.text, request.options).text };
-      return { kind: 'checked', checked };
+      const { model } = checked.built;
+      return { kind: 'checked', checked, summary: { kind: model.kind, disabled: model.disabled, stageCount: model.stages.length, notes: model.notes } };
     } catch (error) {
       return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
@@ -274,9 +277,33 @@ export class CheckPool {
     if (reply.type === 'failed') return { kind: 'failed', message: reply.message };
     if (!job.request.isCurrent()) return { kind: 'superseded' };
     if (reply.type === 'fixed') return { kind: 'fixed', text: reply.text };
-    const { model, findings, ruleErrors, notes, skipped } = reply;
-    // Positions need the line index; it is rebuilt from the text the main thread holds (one linear scan).
-    const checked: CheckedDocument = { built: { model, parsed: NO_PARSE, lines: new LineIndex(job.request.text) }, findings, ruleErrors, notes, skipped };
-    return { kind: 'checked', checked };
+    const { findings, ruleErrors, notes, skipped, summary } = reply;
+    const checked: CheckedDocument = { built: lazyBuilt(reply, job.request.text), findings, ruleErrors, notes, skipped };
+    return { kind: 'checked', checked, summary };
   }
+}
+
+/**
+ * The model and line index of a worker's check, made on first use: publishing diagnostics needs neither,
+ * and a request that needs them pays once (parsing the model's JSON, one scan of the text for lines).
+ */
+function lazyBuilt(reply: CheckedReply, text: string): BuiltDocument {
+  let modelJson: string | null = reply.modelJson;
+  let model: DocModel | null = null;
+  let lines: LineIndex | null = null;
+  return {
+    parsed: NO_PARSE,
+    get model(): DocModel {
+      if (!model) {
+        model = JSON.parse(modelJson!) as DocModel;
+        if (reply.textIsDocument) model.text = text;
+        modelJson = null;
+      }
+      return model;
+    },
+    get lines(): LineIndex {
+      lines ??= new LineIndex(text);
+      return lines;
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * The messages between the server's main thread and its check workers (structured-clone-able data only).
  */
 import type { DocPlanConfig } from '../config/config';
-import type { DocModel } from '../model/types';
+import type { DocKind } from '../model/types';
 import type { Finding } from '../rules/types';
 import type { FileChange } from '../workspace/fileIndex';
 
@@ -38,11 +38,26 @@ export interface ForgetMessage {
 
 export type WorkerMessage = CheckJob | FilesChangedMessage | ForgetMessage;
 
-/** A finished check: the compact model and the findings (no syntax tree). */
+/** What the main thread reads of a model without parsing it. */
+export interface ModelSummary {
+  kind: DocKind | null;
+  disabled: boolean;
+  stageCount: number;
+  notes: string[];
+}
+
+/**
+ * A finished check: the findings, and the model as JSON (without its text when that is the document's), which
+ * the main thread parses only when a request needs it: a large plan's model is many times its text, and
+ * copying it as objects would hold the main thread for as long as a request may wait.
+ */
 export interface CheckedReply {
   type: 'checked';
   id: number;
-  model: DocModel;
+  modelJson: string;
+  /** The model's `text` is the job's text (left out of `modelJson`). */
+  textIsDocument: boolean;
+  summary: ModelSummary;
   findings: Finding[];
   ruleErrors: string[];
   notes: string[];

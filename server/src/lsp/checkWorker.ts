@@ -47,7 +47,11 @@ async function check(job: CheckJob): Promise<CheckReply> {
     if (job.keepParse) keepParse(job.uri, checked.built.parsed);
     else parses.delete(job.uri);
     const { findings, ruleErrors, notes, skipped } = checked;
-    return { type: 'checked', id: job.id, model: checked.built.model, findings, ruleErrors, notes, skipped };
+    const { model } = checked.built;
+    const textIsDocument = model.text === job.text;
+    const modelJson = JSON.stringify(textIsDocument ? { ...model, text: '' } : model);
+    const summary = { kind: model.kind, disabled: model.disabled, stageCount: model.stages.length, notes: model.notes };
+    return { type: 'checked', id: job.id, modelJson, textIsDocument, summary, findings, ruleErrors, notes, skipped };
   } catch (error) {
     return { type: 'failed', id: job.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }

@@ -12,6 +12,7 @@ import type { ServerSettings } from '../settings';
 import { isConfigUri, type DocumentContext, type FolderConfiguration } from './configuration';
 import type { ServerLog } from './log';
 import { Priority, type CheckPool, type CheckRequest } from './checkPool';
+import type { ModelSummary } from './checkProtocol';
 import { IdleCollector } from './idleCollector';
 
 /** True for a Markdown document (by language id or file extension). */
@@ -51,6 +52,8 @@ export interface DocumentState {
   /** Incremented by every scheduled check; a check that finds a newer token gives way. */
   token: number;
   checked: CheckedDocument | null;
+  /** What the scheduler reads of the checked model (kind, stages) without parsing it. */
+  summary: ModelSummary | null;
   checkedVersion: number;
   checkedGeneration: number;
   /** The check under way, shared by whoever asks for the same version and generation. */
@@ -112,6 +115,7 @@ export class DocumentChecks {
         timer: undefined,
         token: 0,
         checked: null,
+        summary: null,
         checkedVersion: -1,
         checkedGeneration: -1,
         pending: null,
@@ -217,17 +221,18 @@ export class DocumentChecks {
       state.checkedGeneration = context.generation;
       return { checked: null, state, superseded: false };
     }
-    const { checked } = outcome;
+    const { checked, summary } = outcome;
     state.failure = null;
     // A newer version was checked while this one waited for the workspace: keep the newer result.
     if (state.checkedVersion > version) return { checked: state.checked, state, superseded: true };
     state.checked = checked;
+    state.summary = summary;
     state.checkedVersion = version;
     state.checkedGeneration = context.generation;
     const ruleErrors = checked.ruleErrors.join('\n');
     if (ruleErrors && ruleErrors !== state.ruleErrors) this.log.errorLine(`rule errors in ${document.uri}:\n${ruleErrors}`);
     state.ruleErrors = ruleErrors;
-    const notes = [...checked.built.model.notes, ...checked.notes].join('\n');
+    const notes = [...summary.notes, ...checked.notes].join('\n');
     if (notes && notes !== state.notes) this.log.info(`${document.uri}:\n${notes}`);
     state.notes = notes;
     return { checked, state, superseded: !isCurrent() };

@@ -61,12 +61,12 @@ export class CheckScheduler {
     const diagnostics = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : failureDiagnostics(checkedState, context.docsBase);
     await this.publisher.publishOpen(uri, version, diagnostics);
     if (this.configuration.initOptions.documentCheckedNotifications) {
-      const model = checked?.built.model ?? null;
+      const summary = checked ? checkedState.summary : null;
       const params: DocumentCheckedParams = {
         uri,
         version: document.version,
-        kind: model && !model.disabled ? model.kind : null,
-        stageCount: model && model.kind !== null && !model.disabled ? model.stages.length : 0,
+        kind: summary && !summary.disabled ? summary.kind : null,
+        stageCount: summary && summary.kind !== null && !summary.disabled ? summary.stageCount : 0,
       };
       await this.connection.sendNotification(Methods.documentChecked, params);
     }
