@@ -23,8 +23,8 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
-  // The language server's parse worker thread (server/src/lsp/parsePool.ts starts it from beside server.js).
-  build({ ...common, entryPoints: ['server/src/lsp/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
+  // The language server's check worker thread (server/src/lsp/checkPool.ts starts it from beside server.js).
+  build({ ...common, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
   // The CLI is two bundles: a light entry that replays an unchanged run, and the full command it loads.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),

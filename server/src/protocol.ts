@@ -177,6 +177,7 @@ export const SETTING_DEFAULTS = {
   checkWorkspace: true,
   debounceMs: 200,
   maxFileSizeKb: 5120,
+  maxDocMs: 10_000,
 } as const;
 
 /** `initializationOptions` the server understands (all optional). */

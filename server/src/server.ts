@@ -19,19 +19,21 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
 import { CONFIG_FILE_NAME } from './config/load';
-import { codeActions, fixAllData, resolveFixAll, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
+import { codeActions, fixAllData, fixAllTextNeeded, resolveFixAll, SOURCE_FIX_ALL_DOCPLAN } from './features/codeActions';
 import { foldingRanges } from './features/folding';
-import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type NavigationProvider } from './features/navigation';
+import type { CheckedDocument } from './check';
+import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type NavigationContext, type NavigationProvider } from './features/navigation';
 import { referenceNavigation } from './features/referenceNavigation';
 import { documentInfo, stagesResult } from './features/stages';
 import { documentSymbols } from './features/symbols';
 import { testNavigation } from './features/testNavigation';
 import { isConfigUri, FolderConfiguration } from './lsp/configuration';
 import { DiagnosticsPublisher } from './lsp/diagnosticsPublisher';
-import { DocumentChecks, isMarkdown } from './lsp/documents';
+import { DocumentChecks, isMarkdown, type CurrentDocument } from './lsp/documents';
 import { ServerLog } from './lsp/log';
-import { ParsePool } from './lsp/parsePool';
+import { CheckPool } from './lsp/checkPool';
 import { CheckScheduler } from './lsp/scheduler';
 import { SettingsStore } from './lsp/settingsStore';
 import { WorkspaceCheck } from './lsp/workspaceCheck';
@@ -61,7 +63,7 @@ const documents = new TextDocuments(TextDocument);
 const log = new ServerLog(connection);
 const settings = new SettingsStore(connection, log);
 const configuration = new FolderConfiguration(connection, documents, settings, log);
-const pool = new ParsePool(undefined, (error) => log.error('parse worker', error));
+const pool = new CheckPool(undefined, (context, error) => log.error(context, error));
 const checks = new DocumentChecks(documents, configuration, pool, log, () => settings.global.debounceMs);
 const publisher = new DiagnosticsPublisher(connection);
 const scheduler = new CheckScheduler(connection, documents, configuration, checks, publisher, log);
@@ -181,7 +183,9 @@ const FILE_CHANGE: Record<number, FileChange> = { [FileChangeType.Created]: 'cre
 connection.onDidChangeWatchedFiles(
   log.guardEvent('didChangeWatchedFiles', (params) => {
     if (params.changes.some((change) => isConfigUri(change.uri))) refreshConfigs();
-    const touched = configuration.filesChanged(params.changes.map((change) => ({ uri: change.uri, change: FILE_CHANGE[change.type] ?? 'changed' })));
+    const changes = params.changes.map((change) => ({ uri: change.uri, change: FILE_CHANGE[change.type] ?? 'changed' }));
+    const touched = configuration.filesChanged(changes);
+    pool.filesChanged(changes.filter(({ uri }) => uri.startsWith('file:')).map(({ uri, change }) => ({ absPath: URI.parse(uri).fsPath, change })));
     // Referenced code or tests changed: re-check once the burst of events (a checkout) settles.
     if (touched) {
       clearTimeout(filesChangedTimer);
@@ -230,6 +234,13 @@ documents.onDidClose(
 // ---------------------------------------------------------------------------------------------------------
 // Requests.
 
+/** What navigation providers read; the main thread's test index loads tree-sitter on first use (async). */
+async function navigationOf(found: CurrentDocument & { checked: CheckedDocument }): Promise<NavigationContext> {
+  const workspace = found.context.options.workspace ?? null;
+  if (workspace && !workspace.folder.tests.ready && found.checked.built.model.kind !== null) await workspace.folder.tests.prepare();
+  return { checked: found.checked, workspace };
+}
+
 connection.onDocumentSymbol(
   log.guard('documentSymbol', [], async (params) => {
     const found = await checks.current(params.textDocument?.uri);
@@ -247,7 +258,7 @@ connection.onFoldingRanges(
 connection.onDocumentLinks(
   log.guard('documentLink', [], async (params) => {
     const found = await checks.current(params.textDocument?.uri);
-    return found?.checked ? documentLinks(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }) : [];
+    return found?.checked ? documentLinks(NAVIGATION_PROVIDERS, await navigationOf({ ...found, checked: found.checked })) : [];
   }),
 );
 
@@ -255,7 +266,7 @@ connection.onHover(
   log.guard('hover', null, async (params) => {
     const found = await checks.current(params.textDocument?.uri);
     if (!found?.checked || !params.position) return null;
-    return hoverAt(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }, params.position);
+    return hoverAt(NAVIGATION_PROVIDERS, await navigationOf({ ...found, checked: found.checked }), params.position);
   }),
 );
 
@@ -263,7 +274,7 @@ connection.onCompletion(
   log.guard('completion', null, async (params) => {
     const found = await checks.current(params.textDocument?.uri);
     if (!found?.checked || !params.position) return null;
-    return completionsAt(NAVIGATION_PROVIDERS, { checked: found.checked, workspace: found.context.options.workspace ?? null }, params.position);
+    return completionsAt(NAVIGATION_PROVIDERS, await navigationOf({ ...found, checked: found.checked }), params.position);
   }),
 );
 
@@ -272,20 +283,23 @@ connection.onCodeAction(
     if (!supportsCodeActionLiterals) return [];
     const found = await checks.current(params.textDocument?.uri);
     if (!found?.checked || !params.range) return [];
-    return codeActions({
+    const only: unknown = params.context?.only;
+    const request = {
       uri: found.document.uri,
       version: found.document.version,
       text: found.document.getText(),
       checked: found.checked,
       options: found.context.options,
       range: params.range,
-      only: params.context?.only,
+      only: Array.isArray(only) ? only.filter((kind): kind is string => typeof kind === 'string') : undefined,
       diagnostics: params.context?.diagnostics,
       docsBase: found.context.docsBase,
       documentChanges: supportsDocumentChanges,
       automatic: params.context?.triggerKind === CodeActionTriggerKind.Automatic,
       resolveEdit: supportsCodeActionResolve,
-    });
+    };
+    // Fix-all re-checks the document: on the check worker, not here.
+    return codeActions(fixAllTextNeeded(request) ? { ...request, fixedText: await checks.fixedText(found) } : request);
   }),
 );
 
@@ -306,8 +320,12 @@ connection.languages.diagnostics.onWorkspace(
 connection.onCodeActionResolve(
   log.guard<CodeAction, CodeAction>('codeActionResolve', { title: 'Fix all DocPlan problems', disabled: { reason: 'DocPlan could not compute the fixes (see its log).' } }, async (action) => {
     const found = await checks.current(fixAllData(action)?.uri);
-    const document = found?.checked ? { uri: found.document.uri, version: found.document.version, text: found.document.getText(), checked: found.checked } : null;
-    return resolveFixAll(action, document && found ? { ...document, options: found.context.options, documentChanges: supportsDocumentChanges } : null);
+    if (!found?.checked) return resolveFixAll(action, null);
+    const document = { uri: found.document.uri, version: found.document.version, text: found.document.getText(), checked: found.checked };
+    const stale = fixAllData(action)?.version !== document.version;
+    // Fix-all re-checks the document: on the check worker, not here (nothing to compute for a stale action).
+    const fixedText = stale ? document.text : await checks.fixedText(found);
+    return resolveFixAll(action, { ...document, options: found.context.options, documentChanges: supportsDocumentChanges, fixedText });
   }),
 );
 

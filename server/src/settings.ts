@@ -15,6 +15,8 @@ export interface ServerSettings {
   checkWorkspace: boolean;
   debounceMs: number;
   maxFileSizeKb: number;
+  /** Time budget for checking one document (ms); what is left when it runs out is skipped and said so. */
+  maxDocMs: number;
   /** Base of rule documentation links, or null for the built-in default. */
   docsBaseUrl: string | null;
   /** What the settings override in the folder's configuration. */
@@ -112,6 +114,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     checkWorkspace,
     debounceMs: boundedNumber(section.debounceMs, 'debounceMs', SETTING_DEFAULTS.debounceMs, 0, 10_000, problems),
     maxFileSizeKb: boundedNumber(section.maxFileSizeKb, 'maxFileSizeKb', SETTING_DEFAULTS.maxFileSizeKb, 1, 1_048_576, problems),
+    maxDocMs: boundedNumber(section.maxDocMs, 'maxDocMs', SETTING_DEFAULTS.maxDocMs, 100, 600_000, problems),
     docsBaseUrl,
     overrides,
     problems,

@@ -1,6 +1,6 @@
 // Writes the workspace of the Neovim tier into the folder given as the first argument: a folder
 // configuration, a small plan with a reference to hover and a missing Goals section to fix, the file it
-// references, and a 512 KB plan to keep the server busy.
+// references, a 512 KB plan to keep the server busy, and a plan opened while it is checked.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { largePlan } from '../helpers/largePlan';
@@ -12,6 +12,7 @@ const files: Record<string, string> = {
   '.docplan.json': CONFIG,
   'docs/plan.md': PLAN.replace('Widgets are slow to render.', 'Widgets are slow to render; see `src/cache.ts`.'),
   'docs/large.md': largePlan(512 * 1024),
+  'docs/late.md': PLAN.replace('Widgets are slow to render.', 'Widgets are slow to render; see `src/cache.ts`.'),
   'src/cache.ts': 'export class Cache {}\n',
 };
 for (const [relative, text] of Object.entries(files)) {

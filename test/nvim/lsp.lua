@@ -1,6 +1,7 @@
 -- The Neovim tier: Neovim's own LSP client (vim.lsp.start_client, Neovim 0.7 as Debian 12 ships it) against
 -- `docplan-language-server --stdio`. Diagnostics arrive for a plan, a code action applies and removes its
--- diagnostic, and a hover on the plan is answered while a 512 KB plan is being checked.
+-- diagnostic, and while a 512 KB plan is being checked a hover on the plan, and the hover and outline of a
+-- plan opened meanwhile, are answered before the large plan's diagnostics.
 -- Run by test/nvim/run.sh: nvim --headless -u NONE -c "luafile test/nvim/lsp.lua"
 local root = assert(os.getenv('DOCPLAN_NVIM_WORKSPACE'), 'DOCPLAN_NVIM_WORKSPACE')
 local server = assert(os.getenv('DOCPLAN_SERVER'), 'DOCPLAN_SERVER')
@@ -111,10 +112,36 @@ vim.lsp.buf_request(plan, 'textDocument/hover', { textDocument = { uri = plan_ur
   check(err == nil, 'hover answered without error')
   hover_text = result and vim.inspect(result.contents) or 'null'
 end)
-check(vim.wait(WAIT_MS, function() return hover_at ~= nil and published_at[large_uri] ~= nil end, 10), 'the hover and the large plan\'s diagnostics')
-local large_at = published_at[large_uri][1]
+-- A plan opened while the large one is checked: its own check must not queue behind it.
+local late, late_uri = open('docs/late.md')
+local late_hover_at, late_hover_text, symbols_at, symbols_text
+vim.lsp.buf_request(late, 'textDocument/hover', { textDocument = { uri = late_uri }, position = reference }, function(err, result)
+  late_hover_at = vim.loop.hrtime()
+  check(err == nil, 'hover on the late plan answered without error')
+  late_hover_text = result and vim.inspect(result.contents) or 'null'
+end)
+vim.lsp.buf_request(late, 'textDocument/documentSymbol', { textDocument = { uri = late_uri } }, function(err, result)
+  symbols_at = vim.loop.hrtime()
+  check(err == nil, 'document symbols of the late plan answered without error')
+  symbols_text = vim.inspect(result)
+end)
+-- The first diagnostics of the open large plan (not those a background check may have sent for its file).
+local function large_published()
+  for _, at in ipairs(published_at[large_uri] or {}) do
+    if at > opened then return at end
+  end
+  return nil
+end
+check(vim.wait(WAIT_MS * 2, function()
+  return hover_at ~= nil and late_hover_at ~= nil and symbols_at ~= nil and large_published() ~= nil
+end, 10), 'the hovers, the outline and the large plan\'s diagnostics')
+local large_at = large_published()
+say(string.format('hover %d ms, late hover %d ms, late outline %d ms, large diagnostics %d ms after opening it', (hover_at - opened) / 1e6, (late_hover_at - opened) / 1e6, (symbols_at - opened) / 1e6, (large_at - opened) / 1e6))
 check(hover_text:find('cache.ts', 1, true) ~= nil, 'the hover describes the referenced file: ' .. hover_text)
 check(hover_at < large_at, 'the hover was answered before the large plan\'s diagnostics')
+check(late_hover_text:find('cache.ts', 1, true) ~= nil, 'the late plan\'s hover describes the referenced file: ' .. late_hover_text)
+check(symbols_text:find('Stage 1', 1, true) ~= nil, 'the late plan\'s outline: ' .. symbols_text:sub(1, 200))
+check(late_hover_at < large_at and symbols_at < large_at, 'the late plan was answered before the large plan\'s diagnostics')
 say(string.format('hover answered in %d ms; the 512 KB plan\'s diagnostics after %d ms', (hover_at - opened) / 1e6, (large_at - opened) / 1e6))
 
 vim.lsp.stop_client(client_id)

@@ -38,6 +38,8 @@ export interface CodeActionRequest {
   automatic?: boolean;
   /** The client resolves an action's `edit` lazily (`codeAction/resolve`): fix-all is computed then. */
   resolveEdit?: boolean;
+  /** The text with every safe fix applied, computed elsewhere (the server's check worker); else computed here. */
+  fixedText?: string;
 }
 
 /** `data` of a fix-all action whose edit comes on `codeAction/resolve`. */
@@ -57,7 +59,7 @@ export function fixAllData(action: CodeAction | null | undefined): FixAllData['d
  */
 export function resolveFixAll(
   action: CodeAction,
-  request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges'> | null,
+  request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges' | 'fixedText'> | null,
 ): CodeAction {
   const data = fixAllData(action);
   if (!data || !request || request.uri !== data.uri || request.version !== data.version) {
@@ -138,10 +140,25 @@ export function minimalEdit(before: string, after: string): TextEdit | null {
   };
 }
 
+/** True when a code action request lists fix-all (asked for by kind, or by a user's unfiltered request). */
+export function fixAllRequested(request: Pick<CodeActionRequest, 'only' | 'automatic'>): boolean {
+  const explicitlyAsked = request.only !== undefined && request.only.length > 0 && kindRequested(SOURCE_FIX_ALL_DOCPLAN, request.only);
+  const unfiltered = !request.only || request.only.length === 0;
+  return explicitlyAsked || (unfiltered && !request.automatic);
+}
+
+/**
+ * True when `codeActions` would compute the fix-all edit right away (the client cannot resolve it later):
+ * a caller that computes `fixedText` elsewhere does it only then.
+ */
+export function fixAllTextNeeded(request: Pick<CodeActionRequest, 'only' | 'automatic' | 'resolveEdit' | 'checked'>): boolean {
+  return !request.resolveEdit && fixAllRequested(request) && fixAllGroups(request.checked.findings).length > 0;
+}
+
 /** The fix-all source action, or null when there is nothing safe to fix. */
-export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges'>): CodeAction | null {
+export function fixAllAction(request: Pick<CodeActionRequest, 'uri' | 'version' | 'text' | 'checked' | 'options' | 'documentChanges' | 'fixedText'>): CodeAction | null {
   if (fixAllGroups(request.checked.findings).length === 0) return null;
-  const { text } = fixAllText(request.text, request.options);
+  const text = request.fixedText ?? fixAllText(request.text, request.options).text;
   const edit = minimalEdit(request.text, text);
   if (!edit) return null;
   return {
@@ -188,9 +205,7 @@ export function codeActions(untrusted: CodeActionRequest): CodeAction[] {
       }
     }
   }
-  const explicitlyAsked = request.only !== undefined && request.only.length > 0 && kindRequested(SOURCE_FIX_ALL_DOCPLAN, request.only);
-  const unfiltered = !request.only || request.only.length === 0;
-  if (explicitlyAsked || (unfiltered && !request.automatic)) {
+  if (fixAllRequested(request)) {
     if (request.resolveEdit) {
       if (fixAllGroups(request.checked.findings).length > 0) {
         const data: FixAllData = { docplanFixAll: { uri: request.uri, version: request.version } };

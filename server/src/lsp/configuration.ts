@@ -173,7 +173,7 @@ export class FolderConfiguration {
     for (const problem of resolved.problems.slice(file?.problems.length ?? 0)) this.log.once(`settings: ${problem.message}`);
     return {
       settings,
-      options: { config: resolved.config, path, workspace: folder && path !== null ? (this.workspaceOf(folder)?.view(URI.parse(uri).fsPath) ?? null) : null },
+      options: { config: resolved.config, path, maxDocMs: settings.maxDocMs, workspace: folder && path !== null ? (this.workspaceOf(folder)?.view(URI.parse(uri).fsPath) ?? null) : null },
       docsBase: settings.docsBaseUrl ?? this.initOptions.docsBaseUrl ?? DEFAULT_DOCS_BASE,
       generation: startGeneration,
     };

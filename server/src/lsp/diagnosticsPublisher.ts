@@ -17,7 +17,7 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import { findingsToDiagnostics } from '../features/diagnostics';
-import type { CurrentDocument } from './documents';
+import { failureDiagnostics, type CurrentDocument } from './documents';
 
 /** Diagnostics of a document that is not open, with the id of this version of them. */
 interface KeptReport {
@@ -88,7 +88,7 @@ export class DiagnosticsPublisher {
     const { document, checked, context } = found;
     const resultId = `d${document.version}.g${context.generation}`;
     if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-    const items = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : [];
+    const items = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : failureDiagnostics(found.state, context.docsBase);
     return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
   }
 

@@ -9,9 +9,9 @@ import { findingsToDiagnostics } from '../features/diagnostics';
 import { Methods, type DocumentCheckedParams } from '../protocol';
 import { isConfigUri, type FolderConfiguration } from './configuration';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
-import { isMarkdown, type DocumentChecks } from './documents';
+import { failureDiagnostics, isMarkdown, type DocumentChecks } from './documents';
 import type { ServerLog } from './log';
-import { Priority } from './parsePool';
+import { Priority } from './checkPool';
 
 /** Schedules the checks of open documents. */
 export class CheckScheduler {
@@ -55,18 +55,18 @@ export class CheckScheduler {
     // Superseded by a newer edit, a settings change or a close while the settings were fetched.
     if (!document || this.checks.states.get(uri) !== state || state.token !== token) return;
     const version = document.version;
-    const { checked, superseded } = await this.checks.ensureChecked(document, context, Priority.open);
+    const { checked, superseded, state: checkedState } = await this.checks.ensureChecked(document, context, Priority.open);
     // An edit that arrived meanwhile scheduled its own check: let that one publish.
     if (superseded || state.token !== token || document.version !== version) return;
-    const diagnostics = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : [];
+    const diagnostics = checked ? findingsToDiagnostics(checked.findings, context.docsBase) : failureDiagnostics(checkedState, context.docsBase);
     await this.publisher.publishOpen(uri, version, diagnostics);
     if (this.configuration.initOptions.documentCheckedNotifications) {
-      const model = checked?.built.model ?? null;
+      const summary = checked ? checkedState.summary : null;
       const params: DocumentCheckedParams = {
         uri,
         version: document.version,
-        kind: model && !model.disabled ? model.kind : null,
-        stageCount: model && model.kind !== null && !model.disabled ? model.stages.length : 0,
+        kind: summary && !summary.disabled ? summary.kind : null,
+        stageCount: summary && summary.kind !== null && !summary.disabled ? summary.stageCount : 0,
       };
       await this.connection.sendNotification(Methods.documentChecked, params);
     }

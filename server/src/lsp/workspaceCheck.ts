@@ -1,6 +1,6 @@
 /**
  * The background check of every DocPlan doc in the workspace folders (`docplan.checkWorkspace`), so that the
- * Problems panel lists the docs that are not open too. It runs at the lowest priority, one document at a
+ * Problems panel lists the docs that are not open too. It runs on the check pool at the lowest priority, one document at a
  * time with a yield between them, reports progress (`window/workDoneProgress`), and a newer pass (after a
  * configuration or file change) cancels an older one.
  */
@@ -14,9 +14,8 @@ import { collectFiles, isMarkdownPath, readDocument } from '../workspace/files';
 import type { FolderConfiguration } from './configuration';
 import type { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerLog } from './log';
-import { Priority, type ParsePool } from './parsePool';
+import { Priority, type CheckPool } from './checkPool';
 import type { SettingsStore } from './settingsStore';
-import { checkInSlices } from './slicedCheck';
 import type { IdleCollector } from './idleCollector';
 
 /** Checks the documents of the workspace folders that are not open. */
@@ -35,7 +34,7 @@ export class WorkspaceCheck {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly configuration: FolderConfiguration,
     private readonly settings: SettingsStore,
-    private readonly pool: ParsePool,
+    private readonly pool: CheckPool,
     private readonly publisher: DiagnosticsPublisher,
     private readonly log: ServerLog,
     private readonly collector: IdleCollector,
@@ -136,11 +135,14 @@ export class WorkspaceCheck {
     const read = readDocument(path, maxFileSizeKb * 1024);
     if (!read.ok) return null;
     const context = await this.configuration.documentContext(uri, folder.uri);
-    const parsed = await this.pool.parse(read.text, undefined, Priority.background, current);
-    if (!parsed) return null;
-    const checked = await checkInSlices(read.text, context.options, parsed, current);
-    if (!checked) return null;
-    await this.publisher.publishBackground(uri, findingsToDiagnostics(checked.findings, context.docsBase), this.isOpen(uri));
+    // On the check pool, behind every open document's check and every request's.
+    const outcome = await this.pool.check({ uri, text: read.text, options: context.options, priority: Priority.background, isCurrent: current, keepParse: false });
+    if (outcome.kind === 'superseded' || outcome.kind === 'fixed') return null;
+    if (outcome.kind === 'failed') {
+      this.log.errorLine(`checking ${uri} in the background: ${outcome.message}`);
+      return null;
+    }
+    await this.publisher.publishBackground(uri, findingsToDiagnostics(outcome.checked.findings, context.docsBase), this.isOpen(uri));
     this.collector.busy();
     return uri;
   }
