@@ -13,7 +13,8 @@
  * - every Markdown file checked and every file a check read keeps its size, mtime, ctime and inode;
  * - git: HEAD's text, the stats of the ref it names (loose, in the worktree's and the common directory),
  *   of packed-refs, of the index and of the repository config (no git process is started);
- * - the full bundle (dist/cli-main.js) is the same file, so a rebuilt checker never replays old results.
+ * - the full bundle (dist/cli-main.js) and the libraries it loads (dist/libraries.js) are the same files, so a
+ *   rebuilt checker never replays old results.
  * Outside a git repository, or with GIT_DIR and the like set, runs are never replayed.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ import { CHECK_OPTIONS } from './checkOptions';
 export const RUN_FILE = 'check-runs.json';
 /** File name of the full CLI bundle, beside the light entry. */
 export const FULL_BUNDLE = 'cli-main.js';
+/** File name of the bundle of the libraries the full CLI shares with the language server, beside it. */
+export const SHARED_LIBRARIES = 'libraries.js';
 const FORMAT = 'docplan-check-runs';
 const FORMAT_VERSION = 1;
 /** Records kept per cache location (one per command line). */
@@ -178,8 +181,9 @@ export function gitStamp(root: string): string | null {
   return parts.join('|');
 }
 
+/** The full bundle and the libraries it loads: a rebuild of either means another checker. */
 function bundleStamp(bundle: string): string {
-  return `${bundle}|${fileStamp(bundle)}`;
+  return `${bundle}|${fileStamp(bundle)}|${fileStamp(join(dirname(bundle), SHARED_LIBRARIES))}`;
 }
 
 function readRuns(file: string): Record<string, RunRecord> {
