@@ -20,14 +20,41 @@ const common = {
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
+/**
+ * The packages both the language server and the CLI's checker import. They are bundled once, into
+ * `dist/libraries.js`, which both bundles require at run time, instead of twice (the package must stay
+ * under 2 MB). The client and the parse worker keep their own copies (they load no more than they need).
+ */
+const SHARED_PACKAGES = [
+  'ajv', 'fastest-levenshtein', 'github-slugger', 'ignore', 'mdast-util-to-string', 'picomatch', 're2js',
+  'remark-frontmatter', 'remark-gfm', 'remark-parse', 'shell-quote', 'tinyglobby', 'unified', 'web-tree-sitter', 'yaml',
+];
+const LIBRARIES = './libraries.js';
+
+/** Resolves an import of a shared package to the entry of `dist/libraries.js` that holds it. */
+const sharedLibraries = {
+  name: 'shared-libraries',
+  setup(bundle) {
+    const names = new Set(SHARED_PACKAGES);
+    bundle.onResolve({ filter: /^[^./]/ }, (args) => (names.has(args.path) ? { path: args.path, namespace: 'shared-library' } : undefined));
+    bundle.onResolve({ filter: /^\.\/libraries\.js$/, namespace: 'shared-library' }, () => ({ path: LIBRARIES, external: true }));
+    bundle.onLoad({ filter: /.*/, namespace: 'shared-library' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(LIBRARIES)})[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+const librariesEntry = `module.exports = {\n${SHARED_PACKAGES.map((name) => `  ${JSON.stringify(name)}: require(${JSON.stringify(name)}),`).join('\n')}\n};\n`;
+
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, stdin: { contents: librariesEntry, resolveDir: process.cwd(), sourcefile: 'libraries.js' }, outfile: 'dist/libraries.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [sharedLibraries] }),
   // The language server's check worker thread (server/src/lsp/checkPool.ts starts it from beside server.js).
-  build({ ...common, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js' }),
+  build({ ...common, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js', plugins: [sharedLibraries] }),
   // The CLI is two bundles: a light entry that replays an unchanged run, and the full command it loads.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' }),
-  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli-main.js', plugins: [sharedLibraries] }),
 ]);
 
 // tree-sitter's runtime and grammars are WebAssembly files loaded at run time: ship them beside the bundles.

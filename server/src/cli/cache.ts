@@ -12,13 +12,14 @@
  * be written costs a note, never the run.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { contentIdOf } from '../workspace/fileCache';
 import { FileIndex } from '../workspace/fileIndex';
 import { GIT_ENV, SAFE_CONFIG } from '../workspace/gitBatch';
 import type { DocOutcome } from './batch';
+import { directoriesUnchanged, directoryStamps } from './directoryStamps';
 
 /** Cache file name inside the cache location. */
 export const CACHE_FILE = 'check-cache.json';
@@ -198,53 +199,10 @@ function isOutcome(value: unknown): value is DocOutcome {
 
 /** A folder's file listing, with the directory stamps that say whether it can still be trusted. */
 interface FolderStamp {
-  /** Each directory (folder-relative) with its mtime and its `.gitignore`'s stat. */
+  /** Each directory (folder-relative) with its stamp (see directoryStamps.ts). */
   dirs: [dir: string, stamp: string][];
   /** Hash of the file index's listing when the stamps were taken. */
   listing: string;
-}
-
-/**
- * Every directory below `root` (not `.git` or `node_modules`, not through symlinks) with a stamp that moves
- * when an entry is added, removed or renamed in it or its `.gitignore` changes.
- */
-function directoryStamps(root: string): [string, string][] {
-  const out: [string, string][] = [];
-  const stack = [''];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    const abs = dir === '' ? root : join(root, dir);
-    const stamp = directoryStamp(abs);
-    if (stamp === null) continue;
-    out.push([dir, stamp]);
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') stack.push(dir === '' ? entry.name : `${dir}/${entry.name}`);
-    }
-  }
-  return out;
-}
-
-function directoryStamp(absDir: string): string | null {
-  let stats: Stats;
-  try {
-    stats = statSync(absDir);
-  } catch {
-    return null;
-  }
-  if (!stats.isDirectory()) return null;
-  let ignore = '-';
-  try {
-    ignore = statKey(statSync(join(absDir, '.gitignore')));
-  } catch {
-    // no .gitignore here
-  }
-  return `${stats.mtimeMs}:${stats.ino}:${ignore}`;
 }
 
 /** Hash of the file index's listing of `root` (what reference resolution sees). */
@@ -278,8 +236,7 @@ function gitState(root: string): string {
 export function folderState(root: string, previous?: FolderStamp): { key: string; stamp: FolderStamp } {
   let stamp: FolderStamp | null = null;
   if (previous && Array.isArray(previous.dirs) && typeof previous.listing === 'string') {
-    const unchanged = previous.dirs.every(([dir, value]) => directoryStamp(dir === '' ? root : join(root, dir)) === value);
-    if (unchanged) stamp = previous;
+    if (directoriesUnchanged(root, previous.dirs)) stamp = previous;
   }
   stamp ??= { dirs: directoryStamps(root), listing: listingHash(root) };
   return { key: createHash('sha1').update(`${stamp.listing}\0git:${gitState(root)}`).digest('hex'), stamp };

@@ -23,7 +23,7 @@ import type { BatchItem, BatchSettings, DocOutcome } from './batch';
 import { CheckCache, hashText } from './cache';
 import { checkParallel, threadCount } from './workers';
 import { CHECK_OPTIONS } from './checkOptions';
-import { RunRecorder } from './replay';
+import { RunRecorder, SHARED_LIBRARIES } from './replay';
 import { runStatus } from './status';
 import { runNext } from './next';
 import { runSync } from './sync';
@@ -484,12 +484,15 @@ function checkExit(io: CliIo, reports: readonly FileReport[], maxWarnings: numbe
  */
 function checkerStamp(): string {
   if (!__filename.endsWith('.js')) return '';
-  try {
-    const stats = statSync(__filename);
-    return `+${stats.size}.${Math.round(stats.mtimeMs)}`;
-  } catch {
-    return '';
-  }
+  // The bundle and the libraries it shares with the language server (see scripts/build.mjs).
+  return [__filename, join(dirname(__filename), SHARED_LIBRARIES)].map((file) => {
+    try {
+      const stats = statSync(file);
+      return `+${stats.size}.${Math.round(stats.mtimeMs)}`;
+    } catch {
+      return '';
+    }
+  }).join('');
 }
 
 /** The cache of `--cache-location` or `<root>/node_modules/.cache/docplan`, saying so when an old one was discarded. */

@@ -13,18 +13,22 @@
  * - every Markdown file checked and every file a check read keeps its size, mtime, ctime and inode;
  * - git: HEAD's text, the stats of the ref it names (loose, in the worktree's and the common directory),
  *   of packed-refs, of the index and of the repository config (no git process is started);
- * - the full bundle (dist/cli-main.js) is the same file, so a rebuilt checker never replays old results.
+ * - the full bundle (dist/cli-main.js) and the libraries it loads (dist/libraries.js) are the same files, so a
+ *   rebuilt checker never replays old results.
  * Outside a git repository, or with GIT_DIR and the like set, runs are never replayed.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHECK_OPTIONS } from './checkOptions';
+import { directoriesUnchanged, directoryStamps, fileStamp } from './directoryStamps';
 
 /** Run-record file name inside the cache location. */
 export const RUN_FILE = 'check-runs.json';
 /** File name of the full CLI bundle, beside the light entry. */
 export const FULL_BUNDLE = 'cli-main.js';
+/** File name of the bundle of the libraries the full CLI shares with the language server, beside it. */
+export const SHARED_LIBRARIES = 'libraries.js';
 const FORMAT = 'docplan-check-runs';
 const FORMAT_VERSION = 1;
 /** Records kept per cache location (one per command line). */
@@ -95,54 +99,6 @@ function findRoot(start: string): string {
   }
 }
 
-/** A file's stat as a string that moves with any write, chmod, replace or removal. */
-export function fileStamp(path: string): string {
-  try {
-    // Most directories have no .gitignore or .docplan.json: asking without an exception is much cheaper.
-    const stats = statSync(path, { throwIfNoEntry: false });
-    if (stats === undefined) return 'missing:ENOENT';
-    if (!stats.isFile()) return stats.isDirectory() ? 'dir' : 'special';
-    return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`;
-  } catch (error) {
-    return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
-  }
-}
-
-function directoryStamp(absDir: string): string | null {
-  try {
-    const stats = statSync(absDir, { throwIfNoEntry: false });
-    if (!stats?.isDirectory()) return null;
-    return `${stats.mtimeMs}:${stats.ino}:${fileStamp(join(absDir, '.gitignore'))}:${fileStamp(join(absDir, '.docplan.json'))}`;
-  } catch {
-    return null;
-  }
-}
-
-/** Every directory below `root` (not .git, node_modules, `skip`, nor through symlinks) with its stamp. */
-function directoryStamps(root: string, skip: string): [string, string][] {
-  const out: [string, string][] = [];
-  const stack = [''];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    const abs = dir === '' ? root : join(root, dir);
-    const stamp = directoryStamp(abs);
-    if (stamp === null) continue;
-    out.push([dir, stamp]);
-    let entries;
-    try {
-      entries = readdirSync(abs, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name === '.git' || entry.name === 'node_modules') continue;
-      const child = dir === '' ? entry.name : `${dir}/${entry.name}`;
-      if (join(root, child) !== skip) stack.push(child);
-    }
-  }
-  return out;
-}
-
 /** The git state of the repository holding `root`, read from its files; null outside a repository. */
 export function gitStamp(root: string): string | null {
   let gitDir: string | null = null;
@@ -178,8 +134,9 @@ export function gitStamp(root: string): string | null {
   return parts.join('|');
 }
 
+/** The full bundle and the libraries it loads: a rebuild of either means another checker. */
 function bundleStamp(bundle: string): string {
-  return `${bundle}|${fileStamp(bundle)}`;
+  return `${bundle}|${fileStamp(bundle)}|${fileStamp(join(dirname(bundle), SHARED_LIBRARIES))}`;
 }
 
 function readRuns(file: string): Record<string, RunRecord> {
@@ -210,7 +167,7 @@ export function replayCheck(argv: readonly string[], io: RunIo, bundle: string):
   if (!isRecord(record) || record.root !== where.root || record.bundle !== bundleStamp(bundle)) return null;
   if (record.git !== gitStamp(where.root)) return null;
   if (!record.files.every(([path, stamp]) => fileStamp(path) === stamp)) return null;
-  if (!record.dirs.every(([dir, stamp]) => directoryStamp(dir === '' ? where.root : join(where.root, dir)) === stamp)) return null;
+  if (!directoriesUnchanged(where.root, record.dirs)) return null;
   if (io.env.DOCPLAN_TIMING === '1') io.stderr.write(`docplan: timing: replayed the last run (${record.files.length} files unchanged)\n`);
   if (record.stderr !== '') io.stderr.write(record.stderr);
   io.stdout.write(record.stdout);

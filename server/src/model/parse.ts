@@ -4,7 +4,7 @@
  * remark-frontmatter and reduced to flat "facts" with chunk-relative offsets. Re-parsing after an edit
  * reuses the facts of every chunk whose text did not change, which is what keeps re-checks cheap.
  */
-import { unified } from 'unified';
+import { unified, type Data } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
@@ -118,7 +118,38 @@ function toString(node: Nodes): string {
   return mdastToString(node, { includeHtml: false });
 }
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
+const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
+
+/**
+ * The same pipeline without GFM's literal-autolink pass, a walk of every text node of the tree for URLs
+ * and e-mail addresses (a tenth of the parse time). Its patterns all need `www`, `http` or an `@` in a text
+ * node, and a character reference (`&...;`) is the only way to put one there without it standing in the
+ * source (an escape only drops a backslash), so a chunk with none of them gets the same tree without it.
+ */
+const processorWithoutLiteralAutolinks = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkFrontmatter, ['yaml'])
+  .use(function withoutLiteralAutolinkPass(this: ReturnType<typeof unified>) {
+    const extensions = this.data('fromMarkdownExtensions') ?? [];
+    this.data(
+      'fromMarkdownExtensions',
+      extensions.map((extension) => (Array.isArray(extension) ? extension.map(withoutLiteralAutolinkTransform) : withoutLiteralAutolinkTransform(extension))),
+    );
+  })
+  .freeze();
+const MAY_HOLD_LITERAL_AUTOLINK = /[@&]|www|http/i;
+
+type FromMarkdownExtension = Exclude<NonNullable<Data['fromMarkdownExtensions']>[number], unknown[]>;
+
+function withoutLiteralAutolinkTransform(extension: FromMarkdownExtension): FromMarkdownExtension {
+  return extension.enter?.literalAutolink !== undefined ? { ...extension, transforms: [] } : extension;
+}
+
+/** Parses a chunk's text, running the literal-autolink pass only where the text can hold a literal autolink. */
+export function parseChunkTree(text: string): Root {
+  return (MAY_HOLD_LITERAL_AUTOLINK.test(text) ? processor : processorWithoutLiteralAutolinks).parse(text);
+}
 
 /** Parses Markdown with the full DocPlan pipeline (no chunking, no reuse). Exposed for benchmarks. */
 export function parseMdast(text: string): Root {
@@ -220,7 +251,7 @@ function mapOffsets(facts: ChunkFacts, map: (offset: number) => number): ChunkFa
 function parseLfChunk(chunkText: string, mayHaveFrontMatter: boolean, plain: boolean): ChunkFacts {
   const defused = defuse(chunkText);
   try {
-    const facts = plain ? { ...plainTextFacts(defused.text), plain: true as const } : extractFacts(processor.parse(defused.text), defused.text, mayHaveFrontMatter);
+    const facts = plain ? { ...plainTextFacts(defused.text), plain: true as const } : extractFacts(parseChunkTree(defused.text), defused.text, mayHaveFrontMatter);
     if (defused.simplified.length > 0) facts.simplified = defused.simplified;
     return facts;
   } catch (error) {

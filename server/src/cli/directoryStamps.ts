@@ -1,0 +1,67 @@
+/**
+ * Stat stamps of files and directories, for deciding without reading anything that a folder's listing
+ * (and the `.gitignore` and `.docplan.json` files that shape it) is what it was. Shared by the check cache
+ * (cache.ts) and the replay of unchanged runs (replay.ts), whose bundle loads node built-ins only: keep it so.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A file's stat as a string that moves with any write, chmod, replace or removal. */
+export function fileStamp(path: string): string {
+  try {
+    // Most directories have no .gitignore or .docplan.json: asking without an exception is much cheaper.
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return 'missing:ENOENT';
+    if (!stats.isFile()) return stats.isDirectory() ? 'dir' : 'special';
+    return `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}:${stats.ino}`;
+  } catch (error) {
+    return `missing:${(error as NodeJS.ErrnoException).code ?? ''}`;
+  }
+}
+
+/**
+ * A directory's stamp: it moves when an entry is added, removed or renamed in it, or its `.gitignore` or
+ * `.docplan.json` changes. Null when it is not a directory (any more).
+ */
+export function directoryStamp(absDir: string): string | null {
+  try {
+    const stats = statSync(absDir, { throwIfNoEntry: false });
+    if (!stats?.isDirectory()) return null;
+    return `${stats.mtimeMs}:${stats.ino}:${fileStamp(join(absDir, '.gitignore'))}:${fileStamp(join(absDir, '.docplan.json'))}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every directory below `root` (root-relative, `''` for the root) with its stamp: not `.git`, `node_modules`
+ * or the absolute path `skip` (a cache written by the run itself), and never through symlinks.
+ */
+export function directoryStamps(root: string, skip?: string): [dir: string, stamp: string][] {
+  const out: [string, string][] = [];
+  const stack = [''];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const abs = dir === '' ? root : join(root, dir);
+    const stamp = directoryStamp(abs);
+    if (stamp === null) continue;
+    out.push([dir, stamp]);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === '.git' || entry.name === 'node_modules') continue;
+      const child = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (skip === undefined || join(root, child) !== skip) stack.push(child);
+    }
+  }
+  return out;
+}
+
+/** True when every directory of `stamps` (from `directoryStamps(root)`) still has its stamp. */
+export function directoriesUnchanged(root: string, stamps: readonly (readonly [string, string])[]): boolean {
+  return stamps.every(([dir, stamp]) => directoryStamp(dir === '' ? root : join(root, dir)) === stamp);
+}
