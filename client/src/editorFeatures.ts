@@ -56,8 +56,10 @@ export function registerEditorFeatures(stages: StageStore, results: ResultStore)
       if (!doc) return [];
       const lenses: vscode.CodeLens[] = [];
       for (const stage of allStages(doc.result.stages)) {
-        if (!stage.validationRange || stage.commands.length === 0) continue;
-        const at = new vscode.Range(stage.validationRange.start.line, 0, stage.validationRange.start.line, 0);
+        if (stage.commands.length === 0) continue;
+        // A stage without a Validation part (an agent task's `Run:` step lines) gets its lens on its heading.
+        const line = (stage.validationRange ?? stage.headingRange).start.line;
+        const at = new vscode.Range(line, 0, line, 0);
         const args: CommandArgs = { uri: document.uri.toString(), stageNumber: stage.number };
         if (!vscode.workspace.isTrusted) {
           lenses.push(new vscode.CodeLens(at, { title: '$(shield) Run validation (disabled in Restricted Mode)', command: 'docplan.explainRestrictedMode', tooltip: 'Why running is disabled' }));

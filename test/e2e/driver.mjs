@@ -11,7 +11,7 @@
 //   --workspace DIR       DOCPLAN_E2E_WORKSPACE        folder to open; always opened as a fresh temp copy
 //                                                      (default: test/e2e/workspace)
 //   --workspace-trust     DOCPLAN_E2E_WORKSPACE_TRUST=1  keep Workspace Trust on (Restricted Mode run)
-//   --timeout-seconds N   DOCPLAN_E2E_TIMEOUT_SECONDS  overall time limit (default: 180)
+//   --timeout-seconds N   DOCPLAN_E2E_TIMEOUT_SECONDS  overall time limit (default: 300: two window loads)
 //   --keep                DOCPLAN_E2E_KEEP=1           keep the user-data-dir and workspace copy
 //   --verbose             DOCPLAN_E2E_VERBOSE=1        echo the browser console (includes mocha's output)
 //   --screenshots DIR     DOCPLAN_E2E_SCREENSHOTS      run the screenshot suite and save its PNGs in DIR: the
@@ -42,6 +42,8 @@ const CHROMIUM_ARGS = [
 /** Name of the variable through which the suite learns where to write its results (see suite/index.ts). */
 const RESULTS_FILE_ENV = 'DOCPLAN_E2E_RESULTS_FILE';
 const LOG_TAIL_LINES = 60;
+/** How long after a reload the old extension host's exit is expected in the log (and is not a failure). */
+const RELOAD_GRACE_MS = 15_000;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cacheDir = path.join(repoRoot, '.vscode-test');
@@ -63,6 +65,8 @@ const state = {
   codeServerExit: undefined,
   codeServerLog: [],
   extensionHostExited: false,
+  /** When the driver last reloaded the window (answerReloadRequest), or undefined. */
+  reloadedAt: undefined,
   browserServer: undefined,
   browser: undefined,
   page: undefined,
@@ -174,7 +178,7 @@ function readOptions() {
   });
   const env = process.env;
   const flag = (value, envValue) => value ?? envValue === '1';
-  const timeoutSeconds = Number(values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS ?? 180);
+  const timeoutSeconds = Number(values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS ?? 300);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new Error(`invalid timeout: ${values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS}`);
   }
@@ -399,10 +403,26 @@ async function answerScreenshotRequests(resultsFile) {
   }
 }
 
+/**
+ * Reloads the window when the suite asks (`<results>.reload.request`, see suite/index.ts): the page reload is
+ * a window reload, which ends the extension host and starts a new one that runs the after-reload tests.
+ */
+async function answerReloadRequest(resultsFile) {
+  const request = `${resultsFile}.reload.request`;
+  if (!fs.existsSync(request) || !state.page || state.page.isClosed()) return;
+  fs.rmSync(request);
+  console.log('[e2e] reloading the window, as the suite asked');
+  state.reloadedAt = Date.now();
+  await state.page.reload({ waitUntil: 'domcontentloaded', timeout: remainingMs() });
+}
+
 async function waitForResults(resultsFile) {
   while (Date.now() < deadline) {
     await answerScreenshotRequests(resultsFile);
+    await answerReloadRequest(resultsFile);
     if (fs.existsSync(resultsFile)) return JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    // The extension host of the page before a reload ends with it: expected, not a failure.
+    if (state.extensionHostExited && state.reloadedAt !== undefined && Date.now() - state.reloadedAt < RELOAD_GRACE_MS) state.extensionHostExited = false;
     if (state.extensionHostExited) {
       await sleep(500); // the output line may come just before the file is visible
       if (fs.existsSync(resultsFile)) continue;

@@ -282,4 +282,68 @@ describe('docplan status, next and sync on the families', () => {
     const sync = await cli(['sync', doc], dir);
     assert.deepEqual([sync.code, sync.stdout], [0, 'Every checkbox agrees with the work.\n']);
   });
+
+  it('a requirements/tasks triple: each top-level numbered task is a stage of its own box and its sub-tasks; optional tasks do not count', async () => {
+    const dir = tempDir();
+    cpSync(FIXTURES, dir, { recursive: true });
+    const doc = '.kiro/specs/invoice-export/tasks.md';
+    const status = await cli(['status', doc, '--json'], dir);
+    assert.equal(status.code, 0);
+    const [plan] = (JSON.parse(status.stdout) as { plans: PlanJson[] }).plans;
+    // Task 1 and its two sub-tasks ticked; Task 2 and its two sub-tasks open; `- [ ]* 2.3` is optional.
+    assert.deepEqual(plan.stages, { done: 1, inProgress: 0, notStarted: 1, total: 2 });
+    assert.deepEqual(plan.items, { checked: 3, total: 6 });
+    assert.deepEqual(plan.perStage.map((s) => `${s.label} ${s.number} ${s.state} ${s.checked}/${s.items}`), ['Task 1 done 3/3', 'Task 2 not-started 0/3']);
+    assert.equal(plan.next?.number, '2');
+
+    const next = await cli(['next', doc, '--json'], dir);
+    const work = (JSON.parse(next.stdout) as { next: NextJson }).next;
+    assert.deepEqual([work.stage.label, work.stage.number, work.stage.line], ['Task', '2', 9]);
+    assert.deepEqual(work.openItems.map((item) => [item.line, item.files]), [
+      [9, []],
+      [10, ['tests/test_invoice_csv.py']],
+      [12, ['src/cli_export.py']],
+    ]);
+
+    // 1.2 creates src/models/invoice_pdf.py, which does not exist; 2.1 creates a test file that does.
+    const dry = await cli(['sync', doc, '--json'], dir);
+    assert.equal(dry.code, 1);
+    const changes = (JSON.parse(dry.stdout) as { changes: { line: number; action: string; rule: string }[] }).changes;
+    assert.deepEqual(changes.map((change) => `${change.line} ${change.action} ${change.rule}`), ['6 untick completion-not-in-code', '10 tick done-not-ticked']);
+    assert.equal((await cli(['sync', doc, '--write'], dir)).code, 0);
+    const after = readFileSync(join(dir, doc), 'utf8').split('\n');
+    assert.equal(after[5], '  - [ ] 1.2 Create `src/models/invoice_pdf.py`');
+    assert.equal(after[9], '  - [x] 2.1 Create `tests/test_invoice_csv.py`');
+    assert.deepEqual((await cli(['sync', doc], dir)).stdout, 'Every checkbox agrees with the work.\n');
+  });
+
+  it('an editor plan file: each YAML todo is a stage whose status is its box; a cancelled todo is not work', async () => {
+    const dir = tempDir();
+    cpSync(FIXTURES, dir, { recursive: true });
+    const doc = '.cursor/plans/invoice-export.plan.md';
+    const status = await cli(['status', doc, '--json'], dir);
+    assert.equal(status.code, 0);
+    const [plan] = (JSON.parse(status.stdout) as { plans: PlanJson[] }).plans;
+    assert.deepEqual(plan.stages, { done: 1, inProgress: 1, notStarted: 1, total: 3 });
+    assert.deepEqual(plan.items, { checked: 1, total: 3 });
+    assert.deepEqual(plan.perStage.map((s) => `${s.label} ${s.number} ${s.state} ${s.checked}/${s.items}`), ['Todo 1 not-started 0/1', 'Todo 2 done 1/1', 'Todo 3 in-progress 0/1']);
+    assert.equal(plan.next?.number, '1');
+    const text = await cli(['status', doc], dir);
+    assert.match(text.stdout, /next: Todo 1: Add write_header\(\) to src\/models\/invoice_csv\.py \(line 5\)/);
+
+    const next = await cli(['next', doc, '--json'], dir);
+    const work = (JSON.parse(next.stdout) as { next: NextJson }).next;
+    assert.deepEqual([work.stage.label, work.stage.number, work.stage.line], ['Todo', '1', 5]);
+    assert.deepEqual(work.files, ['src/models/invoice_csv.py']);
+
+    // The header todo's symbol is defined (tick: status completed); the pdf todo's file was never created (untick: pending).
+    const dry = await cli(['sync', doc, '--json'], dir);
+    assert.equal(dry.code, 1);
+    const changes = (JSON.parse(dry.stdout) as { changes: { line: number; action: string; rule: string }[] }).changes;
+    assert.deepEqual(changes.map((change) => `${change.line} ${change.action} ${change.rule}`), ['5 tick done-not-ticked', '8 untick completion-not-in-code']);
+    assert.equal((await cli(['sync', doc, '--write'], dir)).code, 0);
+    const after = readFileSync(join(dir, doc), 'utf8').split('\n');
+    assert.deepEqual([after[6], after[9], after[12]], ['    status: completed', '    status: pending', '    status: in_progress']);
+    assert.deepEqual((await cli(['sync', doc], dir)).stdout, 'Every checkbox agrees with the work.\n');
+  });
 });

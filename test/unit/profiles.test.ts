@@ -165,6 +165,66 @@ describe('stages at any nesting', () => {
     assert.equal(model.profile, 'change-proposal');
     assert.deepEqual(model.stages.map((stage) => `${stage.number} ${stage.title} ${stage.changes.length}`), ['1 Implementation 2']);
   });
+
+  it('numbered tasks of a requirements/tasks triple are stages, whether sub-tasks are nested or follow them', () => {
+    const text = [
+      '# Implementation Plan',
+      '',
+      '- [x] 1. Store the basket',
+      '- [x] 1.1 Add the table',
+      '  - _Requirements: 1.1_',
+      '- [ ] 1.2 Add the loader',
+      '',
+      '- [ ] 2. Share the basket',
+      '  - [x] 2.1 Add a link',
+      '  - [ ]* 2.2 Write a property test',
+      '',
+      '- [ ] 3 Document it',
+      '- [ ] 4.1 A sub-task without its task',
+    ].join('\n');
+    const model = buildModel(text, { path: '.kiro/specs/basket/tasks.md' }).model;
+    assert.equal(model.profile, 'requirements-triple');
+    assert.deepEqual(
+      model.stages.map((stage) => `${stage.label} ${stage.number} ${stage.title}: ${stage.changes.map((item) => `${item.checked ? 'x' : 'o'} ${item.range.start.line}`).join(', ')}; ${stage.state} @${stage.heading.range.start.line}`),
+      ['Task 1 Store the basket: x 2, x 3, o 5; in-progress @2', 'Task 2 Share the basket: o 7, x 8; in-progress @7', 'Task 3 Document it: o 11; not-started @11'],
+    );
+    // Its requirements.md has no numbered tasks: no stages.
+    assert.deepEqual(buildModel('# Requirements\n\n### Requirement 1\n\n1. WHEN x THEN the system SHALL y\n', { path: '.kiro/specs/basket/requirements.md' }).model.stages, []);
+  });
+
+  it('YAML todos of an editor plan are stages: status is state, cancelled todos are not work, odd YAML gives no stages', () => {
+    const plan = (todos: string) => `---\nname: Dark mode\noverview: Add a dark theme.\ntodos:\n${todos}\n---\n\n# Dark mode\n\n## Phase 1: Colours\n\n- [ ] Pick the colours\n`;
+    const path = '.cursor/plans/dark-mode_1a2b.plan.md';
+    const model = buildModel(
+      plan([
+        '  - id: colours',
+        '    content: "Pick the `theme.css` colours"',
+        '    status: completed',
+        '  - id: toggle',
+        '    content: Add the toggle',
+        '    status: in_progress',
+        '  - id: old',
+        '    content: Port the old theme',
+        '    status: cancelled',
+        '  - id: docs',
+        '    content: Document it',
+      ].join('\n')),
+      { path },
+    ).model;
+    assert.equal(model.profile, 'editor-plan');
+    assert.deepEqual(
+      model.stages.map((stage) => `${stage.label} ${stage.number} ${stage.title} ${stage.state} @${stage.heading.range.start.line} ${stage.changes[0].checked}`),
+      ['Todo 1 Pick the theme.css colours done @4 true', 'Todo 2 Add the toggle in-progress @7 false', 'Todo 3 Document it not-started @13 false'],
+    );
+    const colours = model.stages[0].changes[0];
+    assert.deepEqual([colours.statusValueRange?.start, colours.codeSpans.map((span) => span.text)], [{ line: 6, character: 12 }, ['theme.css']]);
+    assert.equal(model.stages[2].changes[0].statusValueRange, undefined, 'a todo without a status has no box to write');
+    // todos that are not a list of mappings: the body's headings are the stages, and nothing throws.
+    for (const odd of ['  colours: yes', '  - just a string', '  - [1, 2]']) {
+      const built = buildModel(plan(odd), { path }).model;
+      assert.ok(built.stages.every((stage) => stage.source !== 'front-matter'), odd);
+    }
+  });
 });
 
 describe('Run: and Expected: lines', () => {

@@ -76,7 +76,8 @@ function rawItems(model: DocModel, lines: LineIndex, folder: FolderWorkspace): R
     for (const { item, part } of stageItems(stage)) {
       if (seen.has(item)) continue;
       seen.add(item);
-      const text = taskText(lines.lineText(item.range.start.line));
+      // A YAML todo's words are its content value, not the Markdown line it starts on.
+      const text = item.sourceText ?? taskText(lines.lineText(item.range.start.line));
       if (text === null) {
         raw.push({ item, stage, part, key: null, claims: [], files: [] });
         continue;
@@ -182,6 +183,8 @@ function computeCompletions(model: DocModel, lines: LineIndex, workspace: DocWor
 
 /** An edit that sets an item's box to ticked or unticked. */
 export function boxEdit(item: ListItem, lines: LineIndex, checked: boolean) {
+  // A YAML todo's box is its status value.
+  if (item.statusValueRange) return { range: item.statusValueRange, newText: checked ? 'completed' : 'pending' };
   const box = item.checkboxRange!;
   const text = lines.lineText(box.start.line);
   const open = text.indexOf('[', box.start.character);

@@ -51,7 +51,8 @@ export interface SyncChange {
 }
 
 function actionOf(edits: readonly TextEdit[]): SyncChange['action'] {
-  if (edits.some((edit) => edit.newText === 'x')) return 'tick';
+  // A YAML todo's box is its status: `completed` ticks it, `pending` unticks it.
+  if (edits.some((edit) => edit.newText === 'x' || edit.newText === 'completed')) return 'tick';
   if (edits.some((edit) => edit.newText === '✅' || edit.newText === ' ✅')) return 'mark-done';
   if (edits.some((edit) => edit.newText === '' )) return 'unmark-done';
   return 'untick';

@@ -14,8 +14,20 @@ import { BuildContext } from './context';
 import { buildStages, narrowStages, type StageDraft } from './stages';
 import { applyStatus, statusTables } from './status';
 import { stageDependencies } from './dependencies';
-import type { ProfileSignals } from '../profiles/types';
+import { itemStages } from './itemStages';
+import { todoStages } from './todoStages';
+import type { Profile, ProfileSignals } from '../profiles/types';
 import type { ControlComment, DocModel, FrontMatter, ListItem, Reference, Section, SectionName, Span, Stage, StatusTable } from './types';
+
+/** The work units of the doc as its profile writes them: headings of its labels, numbered tasks or YAML todos. */
+function profileStages(context: BuildContext, drafts: StageDraft[], profile: Profile): StageDraft[] {
+  if (profile.stageSource === 'numbered-items') return itemStages(context);
+  if (profile.stageSource === 'front-matter-todos') {
+    const todos = todoStages(context);
+    if (todos.length > 0) return todos;
+  }
+  return narrowStages(context, drafts, profile.stageLabels);
+}
 
 /** Options for building a model. */
 export interface BuildOptions {
@@ -83,7 +95,7 @@ class ModelBuilder {
       exclude: this.options.exclude ?? [],
       profiles: this.options.profiles,
     });
-    if (detection.profile) drafts = narrowStages(context, drafts, detection.profile.stageLabels);
+    if (detection.profile) drafts = profileStages(context, drafts, detection.profile);
     applyStatus(
       drafts.map((draft) => draft.stage),
       tables,

@@ -52,6 +52,8 @@ export function applyStatus(stages: Stage[], tables: StatusTable[]): void {
     }
   }
   for (const stage of stages) {
+    // A YAML todo's status is its mark and state, set where it was read.
+    if (stage.source === 'front-matter') continue;
     const row = stage.parentNumber === null ? (rowMarks.get(`${stage.label} ${stage.number}`) ?? rowMarks.get(`* ${stage.number}`)) : undefined;
     stage.mark = stage.headingMark?.mark ?? row?.mark ?? null;
     const boxes = [...stage.changes, ...stage.validationItems, ...stage.completionCriteria].filter((item) => item.checked !== null);

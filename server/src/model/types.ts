@@ -81,6 +81,13 @@ export interface ListItem {
   codeSpans: Span[];
   /** Nesting depth: 0 for a top-level item of its list. */
   depth: number;
+  /**
+   * For an editor plan's YAML todo read as an item: the range of its `status:` value, which is its box
+   * (ticking writes `completed`, unticking `pending`).
+   */
+  statusValueRange?: Range;
+  /** For such a todo: its `content` as written (Markdown, backticks kept), the words its claims are read from. */
+  sourceText?: string;
 }
 
 /** A runnable validation command. */
@@ -174,6 +181,12 @@ export interface Stage {
    * that only groups other stages.
    */
   workUnit?: boolean;
+  /**
+   * What the stage was read from: a heading (the default), a numbered checklist task (`- [ ] 2. Task` of a
+   * requirements/tasks triple) or a YAML todo of an editor plan's front matter. Only heading stages take a
+   * written done mark; the others are done through their own boxes or status.
+   */
+  source?: 'heading' | 'list-item' | 'front-matter';
 }
 
 /** A mention of a stage by label and number (`Stage 2`) in prose, diagrams or tables. */

@@ -29,6 +29,7 @@ export const editorPlan: Profile = {
     return score;
   },
   kind: () => 'plan',
+  stageSource: 'front-matter-todos',
   stageLabels: ['Phase', 'Step', 'Stage', 'Task'],
   requiredParts: [],
   requiresGoals: false,

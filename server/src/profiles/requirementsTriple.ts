@@ -24,6 +24,7 @@ export const requirementsTriple: Profile = {
     return score;
   },
   kind: (signals) => (fileName(signals) === 'tasks.md' || itemsMatching(signals, REQUIREMENTS_LINE) > 0 ? 'plan' : 'design'),
+  stageSource: 'numbered-items',
   stageLabels: [],
   requiredParts: [],
   requiresGoals: false,

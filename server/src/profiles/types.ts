@@ -70,6 +70,11 @@ export interface Profile {
   score(signals: ProfileSignals): number;
   /** The compatibility kind of this file of the family (a change proposal's tasks.md is a plan, its proposal.md a design). */
   kind(signals: ProfileSignals): DocKind;
+  /**
+   * Where the family writes its work units: headings (the default), a numbered task checklist (`- [ ] 2. …`
+   * with `2.1` sub-tasks) or the `todos:` of the YAML front matter (which, when present, replace heading stages).
+   */
+  stageSource?: 'headings' | 'numbered-items' | 'front-matter-todos';
   /** Stage labels (`Stage`, `Task`, '' for a numbered heading) that are work stages here; empty: none are. */
   stageLabels: readonly string[];
   /** Parts every work unit must have. */

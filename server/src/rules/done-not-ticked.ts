@@ -42,6 +42,8 @@ export const doneNotTicked: Rule = {
     const stages = new Set(items.map((entry) => entry.stage));
     for (const stage of stages) {
       if (stage.mark === 'done' || stage.mark === 'pending' || (stage.headingMark === null && stage.mark !== null)) continue;
+      // A numbered task or a YAML todo is done through its own box or status, ticked above: no mark to write.
+      if (stage.source !== undefined && stage.source !== 'heading') continue;
       const validation = stageDoneBy(stage, items, context.workspace.docRelPath, byKey);
       if (!validation) continue;
       context.report({

@@ -32,7 +32,18 @@ export interface SuiteResults {
   failures: { title: string; message: string }[];
 }
 
+/**
+ * A window reload in the middle of the suite: the first load runs every suite but `afterReload*.test.js`, keeps
+ * its results in `<results>.before-reload.json` and asks the driver to reload the page (`<results>.reload.request`);
+ * VS Code then starts a new extension host, which calls run() again, and that run sees the kept results and runs
+ * only `afterReload*.test.js` (what must survive a reload), then writes the results of both loads.
+ */
+const BEFORE_RELOAD = '.before-reload.json';
+const RELOAD_REQUEST = '.reload.request';
+
 export async function run(): Promise<void> {
+  const resultsFileName = process.env[RESULTS_FILE_ENV];
+  const afterReload = resultsFileName !== undefined && fs.existsSync(resultsFileName + BEFORE_RELOAD);
   const results: SuiteResults = {
     vscodeVersion: vscode.version,
     workspaceTrusted: vscode.workspace.isTrusted,
@@ -42,6 +53,7 @@ export async function run(): Promise<void> {
     tests: [],
     failures: [],
   };
+  let reloadPending = false;
   const recordFailure = (title: string, error: unknown): void => {
     const message = describeError(error);
     results.failed += 1;
@@ -62,7 +74,14 @@ export async function run(): Promise<void> {
       // screenshots*.test.js only when the driver takes screenshots (--screenshots DIR).
       .filter((name) => name.startsWith('screenshots') === (process.env.DOCPLAN_E2E_SCREENSHOTS === '1'))
       .filter((name) => only.length === 0 || only.some((part) => name.includes(part)))
+      // Without a results file there is no driver to reload the window: the after-reload checks cannot run.
+      .filter((name) => (resultsFileName === undefined ? !name.startsWith('afterReload') : true))
       .sort();
+    const reloadFiles = testFiles.filter((name) => name.startsWith('afterReload'));
+    const thisLoad = afterReload ? reloadFiles : testFiles.filter((name) => !name.startsWith('afterReload'));
+    testFiles.length = 0;
+    testFiles.push(...thisLoad);
+    if (!afterReload && reloadFiles.length > 0) reloadPending = true;
     for (const file of testFiles) mocha.addFile(path.join(__dirname, file));
 
     await new Promise<void>((resolve) => {
@@ -86,7 +105,21 @@ export async function run(): Promise<void> {
     recordFailure('loading the e2e suite', error);
   }
 
-  const resultsFile = process.env[RESULTS_FILE_ENV];
+  const resultsFile = resultsFileName;
+  if (resultsFile && reloadPending) {
+    // Keep this load's results and have the driver reload the window; this extension host ends with the page.
+    writeResults(resultsFile + BEFORE_RELOAD, results);
+    fs.writeFileSync(resultsFile + RELOAD_REQUEST, '');
+    await new Promise<never>(() => undefined);
+  }
+  if (resultsFile && afterReload) {
+    const before = JSON.parse(fs.readFileSync(resultsFile + BEFORE_RELOAD, 'utf8')) as SuiteResults;
+    results.passed += before.passed;
+    results.failed += before.failed;
+    results.pending += before.pending;
+    results.tests.unshift(...before.tests);
+    results.failures.unshift(...before.failures);
+  }
   if (resultsFile) {
     writeResults(resultsFile, results);
     // Returning ends the extension host, which clears diagnostics and editors: on failure let the
