@@ -487,23 +487,35 @@ function tableFact(node: Table): TableFact {
 
 /**
  * A paragraph that opens with bold text followed by a colon (`**Validate**:`, `**File**: \`x\``) or that is
- * a bold line on its own is used by writers as a heading; record it as a pseudo-heading.
+ * a bold line on its own is used by writers as a heading; record it as a pseudo-heading. A header block of
+ * such lines with no blank line between them (`**Status:** Accepted` / `**Context:** …`) is one paragraph:
+ * every line of it that opens with a bold label followed by a colon counts too.
  */
 function addPseudoHeading(node: Paragraph, source: string, facts: ChunkFacts): void {
-  const first = node.children[0];
+  addPseudoHeadingAt(node, 0, source, facts, true);
+  node.children.forEach((child, index) => {
+    if (index === 0 || child.type !== 'strong') return;
+    const before = node.children[index - 1];
+    const atLineStart = before.type === 'break' || (before.type === 'text' && /\n\s*$/.test(before.value));
+    if (atLineStart) addPseudoHeadingAt(node, index, source, facts, false);
+  });
+}
+
+function addPseudoHeadingAt(node: Paragraph, index: number, source: string, facts: ChunkFacts, alone: boolean): void {
+  const first = node.children[index];
   if (!first || first.type !== 'strong') return;
   const label = toString(first).trim();
   if (label.length === 0 || label.length > 80) return;
-  const second = node.children[1];
+  const second = node.children[index + 1];
   const start = first.position?.start.offset ?? 0;
   let end = first.position?.end.offset ?? start;
   let inlineText = '';
   if (label.endsWith(':')) {
-    inlineText = restOfParagraph(node, 1);
+    inlineText = restOfParagraph(node, index + 1);
   } else if (second && second.type === 'text' && second.value.startsWith(':')) {
     end += 1;
-    inlineText = restOfParagraph(node, 1).replace(/^:/, '');
-  } else if (!(second === undefined || (second.type === 'text' && /^\s*\n/.test(second.value)) || second.type === 'break')) {
+    inlineText = restOfParagraph(node, index + 1).replace(/^:/, '');
+  } else if (!alone || !(second === undefined || (second.type === 'text' && /^\s*\n/.test(second.value)) || second.type === 'break')) {
     return;
   }
   const text = label.replace(/:$/, '').trim();

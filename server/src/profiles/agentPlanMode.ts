@@ -2,7 +2,7 @@
  * Plans written in an agent's plan mode (and other free-form step plans): `# Plan: Title`, `## Context`,
  * phases or numbered steps, `## Verification` at the end. No part is required of their steps.
  */
-import { hasSection, pathIs, stagesLabelled } from './signals';
+import { fileName, hasSection, pathIs, stagesLabelled } from './signals';
 import type { Profile, ProfileSignals } from './types';
 
 const VERIFICATION = ['verification', 'verify', 'testing', 'validation', 'test plan', 'how to verify', 'verification plan', 'testing strategy', 'testing verification'];
@@ -34,7 +34,13 @@ export const agentPlanMode: Profile = {
     const verification = hasSection(signals, VERIFICATION);
     const stages = stagesLabelled(signals, ['Phase', 'Step', 'Stage', '']);
     const title = signals.title?.trim() ?? '';
-    const titled = /^(?:implementation\s+)?plan\b\s*[:\-–—]/i.test(title) ? 2 : /\bplan\b/i.test(title) ? 1 : 0;
+    // Named as a plan by its title, its file name (`gui-refactor-plan.md`) or a `plan/` or `.claude/plans/` folder: the same naming
+    // that lets the seed profile read a loosely staged plan, so both stay candidates and only shared findings show.
+    // A `plans/` folder holds designs too (`docs/plans/x-design.md`), so it does not name a plan.
+    const file = fileName(signals);
+    const namedByPath = !/design/.test(file) && (/(?:^|[-_.])plan(?:[-_.][^/]*)?\.md$/.test(file) || pathIs(signals, /(?:^|\/)(?:plan|\.[a-z]+\/plans)\/[^/]+\.md$/i));
+    const named = /\bplan\b/i.test(title) || namedByPath;
+    const titled = /^(?:implementation\s+)?plan\b\s*[:\-–—]/i.test(title) ? 2 : named ? 1 : 0;
     const steps = hasSection(signals, STEPS);
     const context = hasSection(signals, ['context']);
     // A note in a plans folder that sets the scene and says how to verify is a plan, whatever its title

@@ -1,6 +1,7 @@
 import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
 import { everyCandidate, requiredBy } from './profiles';
+import { headingsInUnknownLanguage } from './headingLanguage';
 
 /** A design doc or plan must say what it is for: a Goals section with content, or a `**Goal**:` line. */
 export const missingGoals: Rule = {
@@ -10,6 +11,7 @@ export const missingGoals: Rule = {
   kinds: ['design', 'plan'],
   check(model, context) {
     if (!everyCandidate(model, (profile) => profile.requiresGoals)) return;
+    if (headingsInUnknownLanguage(model)) return;
     const goals = model.goals;
     if (goals?.inline) return;
     if (!goals?.section) {

@@ -1,6 +1,7 @@
 import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
 import { everyCandidate, requiredBy } from './profiles';
+import { headingsInUnknownLanguage } from './headingLanguage';
 
 /** A design doc must say what it deliberately leaves out, so that reviewers do not argue about scope later. */
 export const missingNonGoals: Rule = {
@@ -10,6 +11,7 @@ export const missingNonGoals: Rule = {
   kinds: ['design'],
   check(model, context) {
     if (!everyCandidate(model, (profile) => profile.requiresNonGoals)) return;
+    if (headingsInUnknownLanguage(model)) return;
     if (model.nonGoals?.inline) return;
     const section = model.nonGoals?.section;
     if (!section) {

@@ -6,6 +6,7 @@ import type { DocPlanConfig } from '../config/config';
 import type { Fix, Rule, RuleContext } from './types';
 import { docStartRange, flatSections, insertSectionFix } from './helpers';
 import { requiredBy } from './profiles';
+import { headingsInUnknownLanguage } from './headingLanguage';
 
 /** Sections with rules of their own. */
 const OWN_RULES: ReadonlySet<SectionName> = new Set(['goals', 'non-goals']);
@@ -27,6 +28,7 @@ export const missingSection: Rule = {
     if (kind === null) return;
     const candidates = candidateProfiles(model);
     if (candidates.length === 0) return;
+    if (headingsInUnknownLanguage(model)) return;
     const headings = presentHeadings(model, context);
     const missingPer = candidates.map((profile) => requirements(profile, model, context.config).filter((required) => !isPresent(required, headings)));
     const [chosen, ...others] = missingPer;
