@@ -16,6 +16,9 @@ import type { DocWorkspace } from '../workspace/workspace';
 /** A plan step that names the file it changes or creates: `- Modify: \`x:12-20\``, `- **Create:** \`y\``. */
 const STEP_LINE = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s*)?(?:\*\*)?(Modify|Modified|Change|Changed|Update|Updated|Edit|Create|Created|New)(?:\*\*)?\s*:/i;
 
+/** The same step written after the path: `- \`x.sh:134\` (MODIFY - add rules after line 134)`, `(CREATE & TEST)`. */
+const STEP_AFTER = /^`?\s*\((MODIFY|CREATE)\b/i;
+
 /** Folders that hold finished docs by convention (OpenSpec's `changes/archive/`, `plans/completed/`). */
 const FINISHED_FOLDER = /(?:^|\/)(?:archive|archived|completed|done|finished|implemented)\//i;
 
@@ -93,7 +96,8 @@ function readSteps(model: DocModel, lines: LineIndex, workspace: DocWorkspace): 
   const created = new Set<string>();
   for (const reference of model.references) {
     if (reference.form === 'link') continue;
-    const step = STEP_LINE.exec(lines.lineText(reference.range.start.line));
+    const lineText = lines.lineText(reference.range.start.line);
+    const step = STEP_LINE.exec(lineText) ?? STEP_AFTER.exec(lineText.slice(reference.range.end.character));
     if (!step) continue;
     const resolved = folder.resolveReference(reference, workspace.docRelPath);
     if (resolved.kind !== 'inside') continue;
