@@ -171,6 +171,10 @@ describe('code that left the file a doc names', () => {
       const copy = ['class Index:', '    def rebuild(self):', '        return []', ''].join('\n');
       r.commit({ 'src/search/index.py': INDEX_PY_AFTER, 'src/a/one.py': copy, 'src/b/two.py': copy, 'docs/search.md': twice }, 'two copies');
       assert.deepEqual((await lineFindings(r.root, 'docs/search.md', twice)).found, []);
+      const withLine = design('- `src/search/index.py:5 - Index.rebuild()` rebuilds every row.');
+      assert.deepEqual((await lineFindings(r.root, 'docs/search.md', withLine)).found, [
+        '9 stale-line: Index.rebuild is no longer defined in src/search/index.py, and it is defined more than once in other .py files (src/a/one.py and src/b/two.py, at least).',
+      ]);
     } finally {
       r.remove();
     }

@@ -54,8 +54,18 @@ function candidateFiles(folder: FolderWorkspace, relPath: string): string[] {
  * none or more than one (a one-line declaration, as in an interface, gives way to the one definition with a body).
  */
 export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, symbol: string): Relocation | null {
+  const found = symbolPlaces(folder, relPath, symbol);
+  return found.length === 1 ? found[0] : null;
+}
+
+/**
+ * Definitions of `symbol` in other files of the same language as `relPath`: none, the one (a one-line
+ * declaration, as in an interface, gives way to the one definition with a body), or two when there are
+ * several (the search stops there).
+ */
+export function symbolPlaces(folder: FolderWorkspace, relPath: string, symbol: string): Relocation[] {
   const name = symbol.split('.').pop() ?? symbol;
-  if (name.length < 3) return null;
+  if (name.length < 3) return [];
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   const found: Relocation[] = [];
   for (const file of candidateFiles(folder, relPath)) {
@@ -71,9 +81,9 @@ export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, sy
     // An interface's one-line declaration and its implementation: the code lives where the body is.
     const bodied = found.filter((place) => place.def !== null && place.def.endLine > place.def.line);
     if (found.length > 1 && bodied.length === 1) found.splice(0, found.length, bodied[0]);
-    if (found.length > 1) return null;
+    if (found.length > 1) return found;
   }
-  return found.length === 1 ? found[0] : null;
+  return found;
 }
 
 /**
