@@ -20,8 +20,8 @@ const INSTRUCTION =
   /^(?:describe|explain|add|insert|list|enter|fill(?: in)?|write|provide|summari[sz]e|specify|state|outline|include|replace(?: with)?|link to|put|give|name of|the name of|short|brief|one[- ]line|to be (?:defined|determined|decided|written|added)|todo|tbd)\b/i;
 /** `{Stage Name}`, `{module}` (not `${VAR}`, not `{}`). */
 const BRACED = /(?<![$\w{])\{([A-Za-z][\w .'/-]{0,80})\}(?!\})/g;
-/** Upper-case markers writers leave behind. */
-const MARKERS = /(?<![\w-])(TODO|TBD|FIXME|XXX)(?![\w-])/g;
+/** Upper-case markers writers leave behind (not part of a file name: `doc/TODO.md`, `TODO_list`). */
+const MARKERS = /(?<![\w/.\\-])(TODO|TBD|FIXME|XXX)(?![\w-]|\.\w|\/)/g;
 /** `$…$` and `$$…$$` math (not a lone dollar amount). */
 const MATH = /\$\$[^$]+\$\$|\$(?=\S)[^$\n]*?\S\$(?!\d)/g;
 /** Quoted strings: format strings and examples live there, not template slots. */
