@@ -87,6 +87,22 @@ describe('line references in records of finished work', () => {
     }
   });
 
+  it('steps written after the path, "(MODIFY - …)" and "(CREATE)", count as steps too', async () => {
+    const doc = taskPlan('- `src/cors.ts` (CREATE)').replace('- Modify: `config/app.yml:4-5`', '- `config/app.yml:4-5` (MODIFY - set the origin after line 4)').replace('- Modify: `src/app.ts:4`', '- `src/app.ts:4` (MODIFY)');
+    const r = repo({ 'config/app.yml': CONFIG_YML, 'src/app.ts': APP_TS, 'docs/plans/cookie.md': doc });
+    try {
+      r.commit({ 'config/app.yml': CONFIG_YML_AFTER, 'src/app.ts': APP_TS_AFTER, 'src/cors.ts': 'export const cors = () => true;\n' }, 'carry out the plan');
+      assert.deepEqual((await lineFindings(r.root, 'docs/plans/cookie.md', doc)).found, []);
+      r.commit({ 'src/cors.ts': '' }, 'empty');
+      const pending = doc.replace('`src/cors.ts` (CREATE)', '`src/cors-options.ts` (CREATE)');
+      r.commit({ 'docs/plans/cookie.md': pending, 'config/app.yml': CONFIG_YML, 'src/app.ts': APP_TS }, 'a new plan');
+      r.commit({ 'config/app.yml': CONFIG_YML_AFTER }, 'other work');
+      assert.equal((await lineFindings(r.root, 'docs/plans/cookie.md', pending)).found.length, 1, 'its Create file is missing: live');
+    } finally {
+      r.remove();
+    }
+  });
+
   it('the same plan still waiting for a file it creates is live: drift and a changed line are reported', async () => {
     const doc = taskPlan('- Create: `src/cors.ts`');
     const r = repo({ 'config/app.yml': CONFIG_YML, 'src/app.ts': APP_TS, 'docs/plans/cookie.md': doc });
@@ -104,10 +120,11 @@ describe('line references in records of finished work', () => {
 
   it('a doc whose status says complete is a record; the same doc in progress reports', async () => {
     const body = (status: string) => ['# Origins', '', `**Status:** ${status}`, '', '**Goal:** One origin list.', '', '## Stage 1: Origins', '', '### Changes', '', '- Read the origins at `config/app.yml:4`', '', '### Validation', '', '- [ ] `make check`', ''].join('\n');
-    const r = repo({ 'config/app.yml': CONFIG_YML, 'docs/done.md': body('Complete'), 'docs/live.md': body('In progress') });
+    const r = repo({ 'config/app.yml': CONFIG_YML, 'docs/done.md': body('Complete'), 'docs/shipped.md': body('✅ IMPLEMENTED (2025-01-13)'), 'docs/live.md': body('In progress') });
     try {
       r.commit({ 'config/app.yml': CONFIG_YML_AFTER }, 'move the origins');
       assert.deepEqual((await lineFindings(r.root, 'docs/done.md', body('Complete'))).found, []);
+      assert.deepEqual((await lineFindings(r.root, 'docs/shipped.md', body('✅ IMPLEMENTED (2025-01-13)'))).found, []);
       assert.deepEqual((await lineFindings(r.root, 'docs/live.md', body('In progress'))).found, [
         '11 line-drift: `cors:` has moved from line 4 to 8 of config/app.yml since this doc was last committed: 4 lines were inserted above it.',
       ]);
@@ -154,6 +171,10 @@ describe('code that left the file a doc names', () => {
       const copy = ['class Index:', '    def rebuild(self):', '        return []', ''].join('\n');
       r.commit({ 'src/search/index.py': INDEX_PY_AFTER, 'src/a/one.py': copy, 'src/b/two.py': copy, 'docs/search.md': twice }, 'two copies');
       assert.deepEqual((await lineFindings(r.root, 'docs/search.md', twice)).found, []);
+      const withLine = design('- `src/search/index.py:5 - Index.rebuild()` rebuilds every row.');
+      assert.deepEqual((await lineFindings(r.root, 'docs/search.md', withLine)).found, [
+        '9 stale-line: Index.rebuild is no longer defined in src/search/index.py, and it is defined more than once in other .py files (src/a/one.py and src/b/two.py, at least).',
+      ]);
     } finally {
       r.remove();
     }

@@ -260,7 +260,7 @@ describe('messages and ranges', () => {
       assert.equal(finding.range.start.line, finding.range.end.line);
       return line.slice(finding.range.start.character, finding.range.end.character);
     });
-    assert.deepEqual(covered, ['[describe the problem this import solves]', '[Your name]', '{Review Meeting}', '{module}', 'FIXME', 'TBD', 'TODO', 'XXX', 'TBD']);
+    assert.deepEqual(covered, ['[describe the problem this import solves]', '[Your name]', '{Review Meeting}', '{module}', 'TODO', 'FIXME', 'TBD', 'TODO', 'XXX', 'TBD']);
   });
 
   it('stage-missing-part names every missing part of a plan stage', () => {

@@ -16,6 +16,9 @@ import type { DocWorkspace } from '../workspace/workspace';
 /** A plan step that names the file it changes or creates: `- Modify: \`x:12-20\``, `- **Create:** \`y\``. */
 const STEP_LINE = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s*)?(?:\*\*)?(Modify|Modified|Change|Changed|Update|Updated|Edit|Create|Created|New)(?:\*\*)?\s*:/i;
 
+/** The same step written after the path: `- \`x.sh:134\` (MODIFY - add rules after line 134)`, `(CREATE & TEST)`. */
+const STEP_AFTER = /^`?\s*\((MODIFY|CREATE)\b/i;
+
 /** Folders that hold finished docs by convention (OpenSpec's `changes/archive/`, `plans/completed/`). */
 const FINISHED_FOLDER = /(?:^|\/)(?:archive|archived|completed|done|finished|implemented)\//i;
 
@@ -32,14 +35,26 @@ export function inFinishedRecord(model: DocModel, lines: LineIndex, reference: R
   return inDoneItemOrStage(model, lines, reference.range.start.line) || docIsFinished(model, lines, workspace.docRelPath) || planWasExecuted(model, lines, workspace);
 }
 
-/** True when `line` sits in a ticked task (its own line or the item it continues) or a stage marked done. */
+/**
+ * True when `line` sits in a ticked task (its own line, the item it continues, or a sub-bullet of it without
+ * a box of its own) or a stage marked done.
+ */
 export function inDoneItemOrStage(model: DocModel, lines: LineIndex, line: number): boolean {
   const stage = innermostStage(flattenStages(model.stages), line);
   if (stage !== null && isStageDone(stage)) return true;
-  for (let at = line; at >= 0 && at >= line - 6; at--) {
+  // A sub-bullet without a box belongs to the item above it: "- [x] 19. Extract …" / "  - at `x.hpp:676`".
+  let indent = Infinity;
+  for (let at = line; at >= 0 && at >= line - 40; at--) {
     const text = lines.lineText(at);
-    const item = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\])?/.exec(text);
-    if (item) return item[1] === 'x' || item[1] === 'X';
+    const item = /^(\s*)(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\])?/.exec(text);
+    if (item) {
+      const depth = item[1].replace(/\t/g, '    ').length;
+      if (depth >= indent) continue;
+      if (item[2] !== undefined) return item[2] === 'x' || item[2] === 'X';
+      if (depth === 0) return false;
+      indent = depth;
+      continue;
+    }
     if (text.trim() === '' || (at < line && !/^\s+\S/.test(text))) return false;
   }
   return false;
@@ -93,7 +108,8 @@ function readSteps(model: DocModel, lines: LineIndex, workspace: DocWorkspace): 
   const created = new Set<string>();
   for (const reference of model.references) {
     if (reference.form === 'link') continue;
-    const step = STEP_LINE.exec(lines.lineText(reference.range.start.line));
+    const lineText = lines.lineText(reference.range.start.line);
+    const step = STEP_LINE.exec(lineText) ?? STEP_AFTER.exec(lineText.slice(reference.range.end.character));
     if (!step) continue;
     const resolved = folder.resolveReference(reference, workspace.docRelPath);
     if (resolved.kind !== 'inside') continue;

@@ -9,7 +9,7 @@ import type { LineIndex } from '../model/text';
 import { driftByContent, quoteLine, type ContentDrift } from '../workspace/drift';
 import { referenceWasCommitted, isUnknown } from '../workspace/git';
 import { checkSymbolAtLine, findDefinitions, normalizeSymbol, type SymbolDef } from '../workspace/symbols';
-import { findLineElsewhere, findSymbolElsewhere, type Relocation } from '../workspace/relocate';
+import { findLineElsewhere, findSymbolElsewhere, symbolPlaces, type Relocation } from '../workspace/relocate';
 import type { DocWorkspace } from '../workspace/workspace';
 import type { ReferenceVerdict } from './references-shared';
 import { inFinishedRecord } from './finishedRecord';
@@ -93,9 +93,10 @@ function lineVerdict(workspace: DocWorkspace, lines: LineIndex, reference: Refer
     };
   }
   if (symbolVerdict?.kind === 'gone') {
-    const moved = findSymbolElsewhere(workspace.folder, relPath, symbolVerdict.symbol);
-    if (moved !== null) return movedToFile(`${symbolVerdict.symbol} is no longer defined in ${relPath}`, moved, symbolVerdict.symbol, end !== null ? end - line : null, 'definition');
-    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath}, and no other ${extensionWord(relPath)}file of the workspace defines it (renamed or removed?).`, newLine: null, newEnd: null, certain: false, because: '' };
+    const places = symbolPlaces(workspace.folder, relPath, symbolVerdict.symbol);
+    if (places.length === 1) return movedToFile(`${symbolVerdict.symbol} is no longer defined in ${relPath}`, places[0], symbolVerdict.symbol, end !== null ? end - line : null, 'definition');
+    const elsewhere = places.length === 0 ? `no other ${extensionWord(relPath)}file of the workspace defines it (renamed or removed?)` : `it is defined more than once in other ${extensionWord(relPath)}files (${[...new Set(places.map((place) => place.relPath))].sort().join(' and ')}, at least)`;
+    return { rule: 'stale-line', message: `${symbolVerdict.symbol} is no longer defined in ${relPath}, and ${elsewhere}.`, newLine: null, newEnd: null, certain: false, because: '' };
   }
   if (symbolVerdict?.kind === 'ok-here') return null;
   const drift = contentDrift(workspace, relPath, reference, text);

@@ -54,8 +54,43 @@ function candidateFiles(folder: FolderWorkspace, relPath: string): string[] {
  * none or more than one (a one-line declaration, as in an interface, gives way to the one definition with a body).
  */
 export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, symbol: string): Relocation | null {
+  const found = symbolPlaces(folder, relPath, symbol);
+  return found.length === 1 ? found[0] : null;
+}
+
+/**
+ * Definitions of `symbol` in other files of the same language as `relPath`: none, the one (a one-line
+ * declaration, as in an interface, gives way to the one definition with a body), or two when there are
+ * several (the search stops there).
+ */
+export function symbolPlaces(folder: FolderWorkspace, relPath: string, symbol: string): Relocation[] {
+  return unrecorded(folder, () => searchSymbol(folder, relPath, symbol));
+}
+
+/**
+ * Runs a search without recording every file it reads as a dependency of the doc's findings (the CLI cache
+ * would re-check the doc whenever any file of that language changed); the files it found something in are
+ * recorded.
+ */
+function unrecorded(folder: FolderWorkspace, search: () => Relocation[]): Relocation[] {
+  const recorder = folder.files.recorder;
+  folder.files.recorder = null;
+  let found: Relocation[] = [];
+  try {
+    found = search();
+  } finally {
+    folder.files.recorder = recorder;
+  }
+  for (const place of found) {
+    const resolved = folder.resolver.physical(place.relPath);
+    if (resolved.kind === 'inside') folder.files.dependOn(resolved.absPath);
+  }
+  return found;
+}
+
+function searchSymbol(folder: FolderWorkspace, relPath: string, symbol: string): Relocation[] {
   const name = symbol.split('.').pop() ?? symbol;
-  if (name.length < 3) return null;
+  if (name.length < 3) return [];
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   const found: Relocation[] = [];
   for (const file of candidateFiles(folder, relPath)) {
@@ -71,9 +106,9 @@ export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, sy
     // An interface's one-line declaration and its implementation: the code lives where the body is.
     const bodied = found.filter((place) => place.def !== null && place.def.endLine > place.def.line);
     if (found.length > 1 && bodied.length === 1) found.splice(0, found.length, bodied[0]);
-    if (found.length > 1) return null;
+    if (found.length > 1) return found;
   }
-  return found.length === 1 ? found[0] : null;
+  return found;
 }
 
 /**
@@ -81,8 +116,13 @@ export function findSymbolElsewhere(folder: FolderWorkspace, relPath: string, sy
  * Only a distinctive line is looked for: not blank, not trivial, at least 16 characters.
  */
 export function findLineElsewhere(folder: FolderWorkspace, relPath: string, lineText: string): Relocation | null {
+  const found = unrecorded(folder, () => searchLine(folder, relPath, lineText));
+  return found.length === 1 ? found[0] : null;
+}
+
+function searchLine(folder: FolderWorkspace, relPath: string, lineText: string): Relocation[] {
   const wanted = lineText.trim();
-  if (wanted.length < 16 || !isAnchorLine(wanted)) return null;
+  if (wanted.length < 16 || !isAnchorLine(wanted)) return [];
   let found: Relocation | null = null;
   for (const file of candidateFiles(folder, relPath)) {
     const resolved = folder.resolver.physical(file);
@@ -91,9 +131,9 @@ export function findLineElsewhere(folder: FolderWorkspace, relPath: string, line
     if (!text.ok || !text.text.includes(wanted)) continue;
     for (let at = 0; at < text.lines.length; at++) {
       if (text.lines[at].trim() !== wanted) continue;
-      if (found !== null) return null;
+      if (found !== null) return [];
       found = { relPath: file, line: at + 1, def: null };
     }
   }
-  return found;
+  return found === null ? [] : [found];
 }
