@@ -33,12 +33,20 @@ export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict
   const abs = claimPath(folder, claim.path);
   if (abs === null) return { claim, status: 'unknown' };
   const kind = kindOf(abs);
-  // A claimed file that is gone while a file of its name lives elsewhere was most likely moved after the
-  // work was done (a later refactor): that is history, not a phantom completion, so no verdict.
-  if (kind === null && claim.kind !== 'deletes' && movedElsewhere(folder, claim.path)) return { claim, status: 'unknown' };
-  if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  let never = false;
+  if (kind === null && claim.kind !== 'deletes') {
+    // A claimed file that a commit once had was made and then moved or removed by a later change: the
+    // ticked item records finished work, not a phantom completion. Without git, a file of its name living
+    // elsewhere says the same.
+    const resolved = folder.resolver.resolve(claim.path);
+    const past = resolved.kind === 'inside' ? folder.pathHistory?.past(resolved.relPath) : undefined;
+    if (past?.kind === 'existed' || movedElsewhere(folder, claim.path)) return { claim, status: 'unknown' };
+    never = past?.kind === 'never';
+  }
+  const gone = `\`${claim.path}\` does not exist in the workspace folder${never ? ' and no commit ever had it' : ''}`;
+  if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: gone };
   if (claim.kind === 'deletes') return kind === null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` is still in the workspace folder` };
-  if (kind === null) return { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  if (kind === null) return { claim, status: 'fails', why: gone };
   if (kind === 'dir') return { claim, status: 'unknown' };
   const symbols = folder.symbols.get(abs);
   if (symbols === undefined || !symbols.ok) return { claim, status: 'unknown' };

@@ -136,6 +136,30 @@ export class FileIndex {
     return false;
   }
 
+  /**
+   * True when a `.gitignore` names entries inside `dirRel` one by one (`.specify/scripts`, `.specify/docs`):
+   * the repository keeps part of that folder out of git (links to a user's own files, generated files), so a
+   * file missing there may well be one of those local files rather than rot in the doc.
+   */
+  partlyIgnored(dirRel: string): boolean {
+    if (!this.useGitignore) return false;
+    const dir = normalizeRel(dirRel);
+    if (dir === '') return false;
+    const parts = dir.split('/');
+    for (let count = 0; count <= parts.length; count++) {
+      const at = parts.slice(0, count).join('/');
+      const text = count === 0 ? `${readText(join(this.root, '.git', 'info', 'exclude')) ?? ''}\n${readText(join(this.root, '.gitignore')) ?? ''}` : readText(join(this.root, at, '.gitignore'));
+      if (text === null) continue;
+      for (const line of text.split(/\r?\n/)) {
+        const rule = line.trim().replace(/^\/+/, '').replace(/\/+$/, '');
+        if (rule === '' || rule.startsWith('#') || rule.startsWith('!') || !rule.includes('/')) continue;
+        const full = at === '' ? rule : `${at}/${rule}`;
+        if (full.startsWith(`${dir}/`) && !/[*?[]/.test(full.slice(0, dir.length))) return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the walk reached `relPath` through real directories and it is not itself a symlink. */
   isKnownReal(relPath: string): boolean {
     this.refresh();
