@@ -2,14 +2,11 @@
  * Missing paths a reader would not call rot, whatever git says: an example ("e.g. `x`"), a file of the
  * user's own project that the doc describes ("the repository's local `x`", "its own `x`"), a file written
  * into another tree ("Write `x` to the worktree"), a file in a folder the repository partly keeps out of
- * git, and a data file a running program appends to (a `.jsonl` among others of its kind). And, for a
- * task that is finished, a file whose work landed under a neighbouring name (`og-image.svg` for
- * `og-image.png`, `rollback-batch.sh` for `rollback-recipe.sh`): the record is not a phantom completion.
+ * git, and a data file a running program appends to (a `.jsonl` among others of its kind).
  */
 import type { Reference } from '../model/types';
 import type { LineIndex } from '../model/text';
 import type { DocWorkspace } from '../workspace/workspace';
-import { basenameOf } from '../workspace/fileIndex';
 import { docDirOf } from '../workspace/paths';
 
 /** "e.g. `x`", "for example `x`", "such as `x`": an illustration, not a file the doc depends on. */
@@ -36,36 +33,6 @@ export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference
     const extension = /\.[^.]+$/.exec(relPath)![0].toLowerCase();
     const kin = index.childrenOf(dir).filter((name) => name.toLowerCase().endsWith(extension));
     if (kin.length >= 2) return 'a data file a program writes';
-  }
-  return null;
-}
-
-/**
- * The file a finished task's work most likely landed as, when the named one never existed: the same name
- * with another extension beside it (`og-image.svg`), or a file with the same extension whose name starts
- * with the same word in the same folder or one below it (`scripts/rollback-batch.sh`).
- */
-export function landedAs(workspace: DocWorkspace, relPath: string): string | null {
-  const index = workspace.folder.index;
-  const dir = docDirOf(relPath);
-  if (dir !== '' && index.kindOf(dir) !== 'dir') return null;
-  const name = basenameOf(relPath);
-  const dot = name.lastIndexOf('.');
-  if (dot <= 0) return null;
-  const stem = name.slice(0, dot);
-  const extension = name.slice(dot);
-  const prefix = dir === '' ? '' : `${dir}/`;
-  const children = index.childrenOf(dir);
-  const sameStem = children.find((child) => !child.endsWith('/') && child !== name && child.startsWith(`${stem}.`));
-  if (sameStem) return `${prefix}${sameStem}`;
-  const word = /^[A-Za-z]{3,}/.exec(stem)?.[0];
-  if (!word || word === stem) return null;
-  const near = (child: string) => !child.endsWith('/') && child !== name && child.endsWith(extension) && child.startsWith(word) && /^[^A-Za-z0-9]/.test(child.slice(word.length));
-  const here = children.find(near);
-  if (here) return `${prefix}${here}`;
-  for (const sub of children.filter((child) => child.endsWith('/'))) {
-    const below = index.childrenOf(`${prefix}${sub.slice(0, -1)}`).find(near);
-    if (below) return `${prefix}${sub}${below}`;
   }
   return null;
 }

@@ -25,7 +25,8 @@ import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../worksp
 import type { DocWorkspace } from '../workspace/workspace';
 import { contentDrift, judgeLines, lineText } from './referenceLines';
 import { docFinished, docHasOpenWork, presentsCurrentSystem, workStateAt } from '../claims/record';
-import { landedAs, notRotShape } from './missingPathShapes';
+import { notRotShape } from './missingPathShapes';
+import { landedAs } from '../claims/verify';
 import type { Fix, RuleContext } from './types';
 
 export { anchorsOfMarkdown, headingSlug } from '../workspace/anchors';
@@ -225,7 +226,7 @@ function judgeMissing(
   if (isHistory(model, workspace, lines, reference, [target.relPath])) return null;
   // Finished work whose file never existed but whose work sits beside it under a neighbouring name.
   const past = workspace.folder.pathHistory?.past(target.relPath);
-  if (past?.kind !== 'existed' && workStateAt(model, lines, reference.range.start.line) === 'finished' && landedAs(workspace, target.relPath) !== null) return null;
+  if (past?.kind !== 'existed' && workStateAt(model, lines, reference.range.start.line) === 'finished' && landedAs(workspace.folder, target.relPath) !== null) return null;
   // Without history: a record of finished work names files as they were then; a file git saw renamed
   // since the doc was committed is history, not rot.
   const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
