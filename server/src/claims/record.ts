@@ -98,14 +98,15 @@ export function docStatus(model: DocModel, lines: LineIndex): string | null {
 
 /**
  * True when the doc is a design that presents the system as it is: any design, unless its status retires it
- * (superseded, deprecated ...), it sits in an archive folder, or it is the design of a spec-driven feature
- * whose `tasks.md` beside it has every task ticked (the feature is done; its design is now its record).
+ * (superseded, deprecated ...), it sits in an archive folder (`openspec/changes/archive/`), or it is the
+ * design of a spec-driven feature whose `tasks.md` beside it has every task ticked (the feature is done; its
+ * design is now its record).
  */
 export function presentsCurrentSystem(model: DocModel, lines: LineIndex, docRelPath: string, readSibling: ReadSibling | null): boolean {
   if (model.kind !== 'design' || isArchived(docRelPath)) return false;
   const status = docStatus(model, lines);
   if (status !== null && RETIRED_STATUS.test(status)) return false;
-  return !featureTasksFinished(docRelPath, readSibling);
+  return !featureTasksFinished(model, docRelPath, readSibling);
 }
 
 /**
@@ -117,6 +118,8 @@ export function docFinished(model: DocModel, lines: LineIndex, docRelPath: strin
   if (isArchived(docRelPath)) return true;
   const status = docStatus(model, lines);
   if (status !== null && (FINISHED_STATUS.test(status) || statusMark(status) === 'done')) return true;
+  // A change proposal is live until it is archived, whatever its task list says.
+  if (model.profile === 'change-proposal') return false;
   const todos = model.frontMatter?.data?.todos;
   if (Array.isArray(todos) && todos.length > 0) {
     const states = todos.map((todo) => (typeof todo === 'object' && todo !== null ? String((todo as { status?: unknown }).status ?? '') : ''));
@@ -126,12 +129,15 @@ export function docFinished(model: DocModel, lines: LineIndex, docRelPath: strin
   if (boxes.length > 0 && boxes.every((item) => item.checked)) return true;
   const stages = model.stages;
   if (stages.length > 0 && stages.every((stage) => isStageDone(stage))) return true;
-  return featureTasksFinished(docRelPath, readSibling);
+  return featureTasksFinished(model, docRelPath, readSibling);
 }
 
-/** True when the doc is not itself a `tasks.md` and the `tasks.md` beside it has every task ticked. */
-function featureTasksFinished(docRelPath: string, readSibling: ReadSibling | null): boolean {
-  if (readSibling === null || /(?:^|\/)tasks\.md$/i.test(docRelPath)) return false;
+/**
+ * True when the doc is not itself a `tasks.md` and the `tasks.md` beside it has every task ticked. Not for
+ * a change proposal: it stays live until it is archived.
+ */
+function featureTasksFinished(model: DocModel, docRelPath: string, readSibling: ReadSibling | null): boolean {
+  if (readSibling === null || model.profile === 'change-proposal' || /(?:^|\/)tasks\.md$/i.test(docRelPath)) return false;
   const tasks = readSibling(posix.join(posix.dirname(docRelPath), 'tasks.md'));
   return tasks !== null && allTicked(tasks);
 }

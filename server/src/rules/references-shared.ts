@@ -230,7 +230,8 @@ function judgeMissing(
   // Without history: a record of finished work names files as they were then; a file git saw renamed
   // since the doc was committed is history, not rot.
   const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
-  if (renamed !== null && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
+  const known = workspace.folder.pathHistory?.past(target.relPath);
+  if (renamed !== null && (known === undefined || known.kind === 'unknown') && model.kind !== 'design' && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
   const fixes = renameFixes(workspace, reference, text, target.relPath);
   if (creating.length > 0) {
     // The work that creates it is done when its task is ticked, or (without a box) its stage is marked done.
