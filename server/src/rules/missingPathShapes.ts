@@ -10,7 +10,7 @@ import type { DocWorkspace } from '../workspace/workspace';
 import { docDirOf } from '../workspace/paths';
 
 /** "e.g. `x`", "for example `x`", "such as `x`": an illustration, not a file the doc depends on. */
-const EXAMPLE_BEFORE = /(?:\be\.g\.|\beg\.|\bfor (?:example|instance)|\bsuch as)\s*[:,]?\s*`?$/i;
+const EXAMPLE_BEFORE = /(?:\be\.g\.|\beg\.|\bfor (?:example|instance)|\bsuch as|\bformat\s*:|\blike)\s*[:,]?\s*`?$/i;
 /** "the repository's local `x`", "its own `x`", "Repository-specific `x`": a file of any project the tool serves. */
 const USERS_OWN_BEFORE =
   /(?:\b(?:the|a|each|every|any)\s+(?:user'?s|repository'?s|repo'?s|project'?s|package'?s|workspace'?s)\s+(?:own\s+|local\s+)*|\b(?:its|their|your) own\s+(?:local\s+)?|\b(?:repository|repo|project|package|workspace)-specific\s+|\bper-(?:repo|repository|project|package)\s+)`?$/i;
@@ -26,6 +26,8 @@ export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference
   if (EXAMPLE_BEFORE.test(before.replace(/\(\s*`?$/, ''))) return 'an example';
   if (USERS_OWN_BEFORE.test(before)) return "a file of the user's own project";
   if (WRITTEN_ELSEWHERE.test(line)) return 'a file written into another tree';
+  if (plannedBeside(workspace, relPath)) return 'planned by an open task beside the doc';
+  if (inSubmodule(workspace, relPath)) return 'inside a git submodule';
   const index = workspace.folder.index;
   const dir = docDirOf(relPath);
   if (dir !== '' && index.partlyIgnored(dir)) return 'in a folder the repository partly keeps out of git';
@@ -35,4 +37,38 @@ export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference
     if (kin.length >= 2) return 'a data file a program writes';
   }
   return null;
+}
+
+/**
+ * True when the `tasks.md` beside the doc (a design or requirements doc of a triple or feature folder) has
+ * an open task naming the path: the file is planned work, not rot.
+ */
+function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
+  if (/(?:^|\/)tasks\.md$/i.test(workspace.docRelPath)) return false;
+  const dir = docDirOf(workspace.docRelPath);
+  const resolved = workspace.folder.resolver.resolve(dir === '' ? 'tasks.md' : `${dir}/tasks.md`);
+  if (resolved.kind !== 'inside') return false;
+  const tasks = workspace.folder.files.text(resolved.absPath);
+  if (!tasks.ok) return false;
+  // The line naming it, or a sub-bullet of it ("  - Create `x`"): the nearest task box at or above decides.
+  return tasks.lines.some((line, at) => {
+    if (!line.includes(relPath)) return false;
+    for (let up = at; up >= 0 && up >= at - 10; up--) {
+      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(tasks.lines[up]);
+      if (box) return box[1] === ' ';
+    }
+    return false;
+  });
+}
+
+/** True when the path lies inside a git submodule of the folder (`.gitmodules`): its files are not in this checkout. */
+function inSubmodule(workspace: DocWorkspace, relPath: string): boolean {
+  const resolved = workspace.folder.resolver.resolve('.gitmodules');
+  if (resolved.kind !== 'inside') return false;
+  const modules = workspace.folder.files.text(resolved.absPath);
+  if (!modules.ok) return false;
+  return modules.lines.some((line) => {
+    const path = /^\s*path\s*=\s*(.+?)\s*$/.exec(line)?.[1].replace(/^\.\//, '').replace(/\/+$/, '');
+    return path !== undefined && path !== '' && (relPath === path || relPath.startsWith(`${path}/`));
+  });
 }

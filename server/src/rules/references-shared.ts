@@ -18,7 +18,7 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { DocModel, Reference, Stage } from '../model/types';
 import type { LineIndex } from '../model/text';
 import { fileIntent, flattenStages, innermostStage, isStageDone, stageLabel, type FileIntentKind } from '../model/referenceIntent';
-import { anchorsOfMarkdown, explicitAnchors, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
+import { anchorsOfMarkdown, explicitAnchors, headingSlug, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
 import { basenameOf } from '../workspace/fileIndex';
 import { decodeLinkPath, docDirOf } from '../workspace/paths';
 import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
@@ -300,6 +300,7 @@ function judgeLink(model: DocModel, workspace: DocWorkspace, lines: LineIndex, r
     // A tool-written link to the doc itself, from the repository root (`specs/x/plan.md` inside specs/x/plan.md).
     const fromRoot = workspace.folder.resolver.resolve(decodeLinkPath(reference.path));
     if (fromRoot.kind === 'inside' && fromRoot.relPath === workspace.docRelPath) return null;
+    if (notRotShape(workspace, lines, reference, target.relPath) === 'inside a git submodule') return null;
     const fromProject = workspace.folder.projectLinkPath(reference, workspace.docRelPath);
     if (isHistory(model, workspace, lines, reference, fromProject === null ? [target.relPath] : [target.relPath, fromProject])) return null;
     const fixes = renameFixes(workspace, reference, text, target.relPath);
@@ -310,7 +311,7 @@ function judgeLink(model: DocModel, workspace: DocWorkspace, lines: LineIndex, r
   const file = workspace.folder.files.text(target.absPath);
   if (!file.ok) return null;
   const anchors = anchorsOfMarkdown(file.lines);
-  if (anchors.has(normalizeAnchor(reference.anchor))) return null;
+  if (anchors.has(normalizeAnchor(reference.anchor)) || anchors.has(headingSlug(decodedAnchor(reference.anchor)))) return null;
   return { rule: 'broken-doc-link', message: `${target.relPath} has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
 }
 
@@ -384,4 +385,13 @@ function linkPath(docRelPath: string, target: string): string {
 function why(fix: Fix): string {
   const reason = /\(([^()]*)\)$/.exec(fix.title)?.[1] ?? '';
   return reason.charAt(0).toUpperCase() + reason.slice(1);
+}
+
+/** `Epic%201%20-%20Router`: a heading's own text, percent-encoded (Obsidian and VS Code heading links). */
+function decodedAnchor(anchor: string): string {
+  try {
+    return decodeURIComponent(anchor);
+  } catch {
+    return anchor;
+  }
 }
