@@ -39,22 +39,49 @@ export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference
   return null;
 }
 
+/** What the shapes read once per doc and check: the open-task lines beside it and the submodule paths. */
+interface ShapeFacts {
+  docAbsPath: string;
+  /** Lines of the `tasks.md` beside the doc, null when there is none (or the doc is that file). */
+  tasks: readonly string[] | null;
+  submodules: readonly string[];
+}
+
+let memo: ShapeFacts | null = null;
+
+/** The facts for this doc, read once for the rest of the current synchronous check. */
+function factsOf(workspace: DocWorkspace): ShapeFacts {
+  if (memo && memo.docAbsPath === workspace.docAbsPath) return memo;
+  const read = (relPath: string): readonly string[] | null => {
+    const resolved = workspace.folder.resolver.resolve(relPath);
+    if (resolved.kind !== 'inside') return null;
+    const file = workspace.folder.files.text(resolved.absPath);
+    return file.ok ? file.lines : null;
+  };
+  const dir = docDirOf(workspace.docRelPath);
+  const tasks = /(?:^|\/)tasks\.md$/i.test(workspace.docRelPath) ? null : read(dir === '' ? 'tasks.md' : `${dir}/tasks.md`);
+  const submodules = (read('.gitmodules') ?? [])
+    .map((line) => /^\s*path\s*=\s*(.+?)\s*$/.exec(line)?.[1].replace(/^\.\//, '').replace(/\/+$/, '') ?? '')
+    .filter((path) => path !== '');
+  memo = { docAbsPath: workspace.docAbsPath, tasks, submodules };
+  queueMicrotask(() => {
+    memo = null;
+  });
+  return memo;
+}
+
 /**
  * True when the `tasks.md` beside the doc (a design or requirements doc of a triple or feature folder) has
  * an open task naming the path: the file is planned work, not rot.
  */
 function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
-  if (/(?:^|\/)tasks\.md$/i.test(workspace.docRelPath)) return false;
-  const dir = docDirOf(workspace.docRelPath);
-  const resolved = workspace.folder.resolver.resolve(dir === '' ? 'tasks.md' : `${dir}/tasks.md`);
-  if (resolved.kind !== 'inside') return false;
-  const tasks = workspace.folder.files.text(resolved.absPath);
-  if (!tasks.ok) return false;
+  const tasks = factsOf(workspace).tasks;
+  if (tasks === null) return false;
   // The line naming it, or a sub-bullet of it ("  - Create `x`"): the nearest task box at or above decides.
-  return tasks.lines.some((line, at) => {
+  return tasks.some((line, at) => {
     if (!line.includes(relPath)) return false;
     for (let up = at; up >= 0 && up >= at - 10; up--) {
-      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(tasks.lines[up]);
+      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(tasks[up]);
       if (box) return box[1] === ' ';
     }
     return false;
@@ -63,12 +90,5 @@ function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
 
 /** True when the path lies inside a git submodule of the folder (`.gitmodules`): its files are not in this checkout. */
 function inSubmodule(workspace: DocWorkspace, relPath: string): boolean {
-  const resolved = workspace.folder.resolver.resolve('.gitmodules');
-  if (resolved.kind !== 'inside') return false;
-  const modules = workspace.folder.files.text(resolved.absPath);
-  if (!modules.ok) return false;
-  return modules.lines.some((line) => {
-    const path = /^\s*path\s*=\s*(.+?)\s*$/.exec(line)?.[1].replace(/^\.\//, '').replace(/\/+$/, '');
-    return path !== undefined && path !== '' && (relPath === path || relPath.startsWith(`${path}/`));
-  });
+  return factsOf(workspace).submodules.some((path) => relPath === path || relPath.startsWith(`${path}/`));
 }

@@ -59,6 +59,8 @@ export class FileIndex {
   private readonly byBase = new Map<string, string[]>();
   /** `.gitignore` matchers by directory (null: the directory has none). */
   private readonly matchers = new Map<string, GitignoreMatcher | null>();
+  /** `partlyIgnored` answers by folder (dropped with the matchers when a `.gitignore` changes). */
+  private readonly partlyIgnoredDirs = new Map<string, boolean>();
   /** `lstat` answers for paths the index does not hold (files in ignored directories, stale misses). */
   private readonly missCache = new Map<string, 'file' | 'dir' | 'none'>();
   private dirty = false;
@@ -143,8 +145,17 @@ export class FileIndex {
    */
   partlyIgnored(dirRel: string): boolean {
     if (!this.useGitignore) return false;
+    this.refresh();
     const dir = normalizeRel(dirRel);
     if (dir === '') return false;
+    const known = this.partlyIgnoredDirs.get(dir);
+    if (known !== undefined) return known;
+    const answer = this.readPartlyIgnored(dir);
+    this.partlyIgnoredDirs.set(dir, answer);
+    return answer;
+  }
+
+  private readPartlyIgnored(dir: string): boolean {
     const parts = dir.split('/');
     for (let count = 0; count <= parts.length; count++) {
       const at = parts.slice(0, count).join('/');
@@ -237,6 +248,7 @@ export class FileIndex {
     this.symlinks.clear();
     this.byBase.clear();
     this.matchers.clear();
+    this.partlyIgnoredDirs.clear();
     this.missCache.clear();
     this.dirs.add('');
     if (this.useGitignore) {
