@@ -69,9 +69,9 @@ function movedElsewhere(folder: FolderWorkspace, path: string): boolean {
  * The file a finished task's work most likely landed as, when the named one never existed: the same name
  * with another extension beside it (`og-image.svg` for `og-image.png`), or a file with the same extension
  * whose name starts with the same word, in the same folder or one below it (`scripts/rollback-batch.sh` for
- * `scripts/rollback-recipe.sh`). Null when the folder is gone or nothing is near.
+ * `scripts/rollback-recipe.sh`, only with `sameStemOnly` false). Null when the folder is gone or nothing is near.
  */
-export function landedAs(folder: FolderWorkspace, relPath: string): string | null {
+export function landedAs(folder: FolderWorkspace, relPath: string, sameStemOnly = true): string | null {
   const index = folder.index;
   const slash = relPath.lastIndexOf('/');
   const dir = slash === -1 ? '' : relPath.slice(0, slash);
@@ -85,6 +85,8 @@ export function landedAs(folder: FolderWorkspace, relPath: string): string | nul
   const children = index.childrenOf(dir);
   const sameStem = children.find((child) => !child.endsWith('/') && child !== name && child.startsWith(`${stem}.`));
   if (sameStem) return `${prefix}${sameStem}`;
+  // The same first word is looser (`invoice_pdf.py` beside `invoice_csv.py` is another module): only asked for designs.
+  if (sameStemOnly) return null;
   const word = /^[A-Za-z]{3,}/.exec(stem)?.[0];
   if (!word || word === stem) return null;
   const near = (child: string) => !child.endsWith('/') && child !== name && child.endsWith(extension) && child.startsWith(word) && /^[^A-Za-z0-9]/.test(child.slice(word.length));

@@ -226,7 +226,7 @@ function judgeMissing(
   if (isHistory(model, workspace, lines, reference, [target.relPath])) return null;
   // Finished work whose file never existed but whose work sits beside it under a neighbouring name.
   const past = workspace.folder.pathHistory?.past(target.relPath);
-  if (past?.kind !== 'existed' && landedAs(workspace.folder, target.relPath) !== null && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
+  if (past?.kind !== 'existed' && landedAs(workspace.folder, target.relPath, model.kind !== 'design') !== null && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
   // Without history: a record of finished work names files as they were then; a file git saw renamed
   // since the doc was committed is history, not rot.
   const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
