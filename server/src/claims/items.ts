@@ -89,6 +89,20 @@ function rawItems(model: DocModel, lines: LineIndex, folder: FolderWorkspace): R
   return raw;
 }
 
+/** Folder-relative paths the doc's task items claim to create or add symbols to (for the history of missing ones). */
+export function claimedPaths(folder: FolderWorkspace, model: DocModel): string[] {
+  const lines = new LineIndex(model.text);
+  const paths = new Set<string>();
+  for (const entry of rawItems(model, lines, folder)) {
+    for (const claim of entry.claims) {
+      if (claim.kind === 'deletes') continue;
+      const resolved = folder.resolver.resolve(claim.path);
+      if (resolved.kind === 'inside') paths.add(resolved.relPath);
+    }
+  }
+  return [...paths];
+}
+
 /**
  * Loads what the completion rules read for a doc: the folder's recorded results, symbols of the files
  * symbol claims name, and git's answers about the doc's items. Never rejects.

@@ -33,12 +33,22 @@ export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict
   const abs = claimPath(folder, claim.path);
   if (abs === null) return { claim, status: 'unknown' };
   const kind = kindOf(abs);
-  // A claimed file that is gone while a file of its name lives elsewhere was most likely moved after the
-  // work was done (a later refactor): that is history, not a phantom completion, so no verdict.
-  if (kind === null && claim.kind !== 'deletes' && movedElsewhere(folder, claim.path)) return { claim, status: 'unknown' };
-  if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  let never = false;
+  if (kind === null && claim.kind !== 'deletes') {
+    // A claimed file that a commit once had was made and then moved or removed by a later change: the
+    // ticked item records finished work, not a phantom completion. Without git, a file of its name living
+    // elsewhere says the same.
+    const resolved = folder.resolver.resolve(claim.path);
+    const past = resolved.kind === 'inside' ? folder.pathHistory?.past(resolved.relPath) : undefined;
+    if (past?.kind === 'existed' || movedElsewhere(folder, claim.path)) return { claim, status: 'unknown' };
+    // The work landed beside it under a neighbouring name (`og-image.svg` for `og-image.png`): not a phantom.
+    if (claim.kind === 'creates' && resolved.kind === 'inside' && landedAs(folder, resolved.relPath) !== null) return { claim, status: 'unknown' };
+    never = past?.kind === 'never';
+  }
+  const gone = `\`${claim.path}\` does not exist in the workspace folder${never ? ' and no commit ever had it' : ''}`;
+  if (claim.kind === 'creates') return kind !== null ? { claim, status: 'holds' } : { claim, status: 'fails', why: gone };
   if (claim.kind === 'deletes') return kind === null ? { claim, status: 'holds' } : { claim, status: 'fails', why: `\`${claim.path}\` is still in the workspace folder` };
-  if (kind === null) return { claim, status: 'fails', why: `\`${claim.path}\` does not exist in the workspace folder` };
+  if (kind === null) return { claim, status: 'fails', why: gone };
   if (kind === 'dir') return { claim, status: 'unknown' };
   const symbols = folder.symbols.get(abs);
   if (symbols === undefined || !symbols.ok) return { claim, status: 'unknown' };
@@ -53,4 +63,38 @@ export function verifyClaim(folder: FolderWorkspace, claim: Claim): ClaimVerdict
 function movedElsewhere(folder: FolderWorkspace, path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name !== '' && folder.index.byBasename(name).length > 0;
+}
+
+/**
+ * The file a finished task's work most likely landed as, when the named one never existed: the same name
+ * with another extension beside it (`og-image.svg` for `og-image.png`), or a file with the same extension
+ * whose name starts with the same word, in the same folder or one below it (`scripts/rollback-batch.sh` for
+ * `scripts/rollback-recipe.sh`, only with `sameStemOnly` false). Null when the folder is gone or nothing is near.
+ */
+export function landedAs(folder: FolderWorkspace, relPath: string, sameStemOnly = true): string | null {
+  const index = folder.index;
+  const slash = relPath.lastIndexOf('/');
+  const dir = slash === -1 ? '' : relPath.slice(0, slash);
+  if (dir !== '' && index.kindOf(dir) !== 'dir') return null;
+  const name = relPath.slice(slash + 1);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const stem = name.slice(0, dot);
+  const extension = name.slice(dot);
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const children = index.childrenOf(dir);
+  const sameStem = children.find((child) => !child.endsWith('/') && child !== name && child.startsWith(`${stem}.`));
+  if (sameStem) return `${prefix}${sameStem}`;
+  // The same first word is looser (`invoice_pdf.py` beside `invoice_csv.py` is another module): only asked for designs.
+  if (sameStemOnly) return null;
+  const word = /^[A-Za-z]{3,}/.exec(stem)?.[0];
+  if (!word || word === stem) return null;
+  const near = (child: string) => !child.endsWith('/') && child !== name && child.endsWith(extension) && child.startsWith(word) && /^[^A-Za-z0-9]/.test(child.slice(word.length));
+  const here = children.find(near);
+  if (here) return `${prefix}${here}`;
+  for (const sub of children.filter((child) => child.endsWith('/'))) {
+    const below = index.childrenOf(`${prefix}${sub.slice(0, -1)}`).find(near);
+    if (below) return `${prefix}${sub}${below}`;
+  }
+  return null;
 }

@@ -17,7 +17,8 @@ export interface FileIntent {
   stage: Stage | null;
 }
 
-const LIST_MARKER = /^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/;
+/** A list item's marker and box; `[ ]*` is an optional task of a requirements/design/tasks triple. */
+const LIST_MARKER = /^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\*?\s+)?/;
 /** Task ids and tags of spec-driven lists: `T012`, `[P]`, `[US1]`, `1.2`. */
 const TASK_PREFIX = /^(?:(?:T\d+|\d+(?:\.\d+)*\.?|\[[^\]\n]{1,12}\])\s+)+/;
 
@@ -29,14 +30,14 @@ const CREATE_VERB = /^(?:\*\*|__)?(?:create[sd]?|add(?:ed|s)?|new|write|introduc
 const DELETE_VERB = /^(?:\*\*|__)?(?:delete[sd]?|remove[sd]?|drop|rm)\b[^`]*`?$/i;
 const INSIDE_A_FILE = /\b(?:from|in|inside|within|of|into|to|on|at)\s*`?$/i;
 /** The words right before the reference: "we add `x.py`", "then delete `old.py`". */
-const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
+const CREATE_JUST_BEFORE = /\b(?:create|add|introduce|new(?: file)?)\s+(?:(?:a|the)\s+)?(?:new\s+)?(?:file\s+)?`?$|\b(?:create|write|add)\s+(?:an?\s+|the\s+)?(?:new\s+)?(?:[\w-]+\s+){0,2}(?:script|module|class|component|page|helper|tool|test file)\s+`?$|\b(?:copy|move|rename)\b[^`]*`[^`]+`\s+(?:to|as|into)\s+`?$|^\s*(?:\*\*|__)?(?:target|destination)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 const DELETE_JUST_BEFORE = /\b(?:delete[sd]?|remove[sd]?|drop(?:ped|s)?|replace[sd]?|retire[sd]?)\s+(?:(?:the|old)\s+)*(?:file\s+)?`?$/i;
 const FILE_LABEL = /^\s*(?:\*\*|__)?(?:file|new file|seed data|migration)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 const SOURCE_LABEL = /^\s*(?:\*\*|__)?source(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*`?$/i;
 /** The words right after the reference: "`x_test.go` will be added", "`y.py` (to be created)". */
 const CREATE_JUST_AFTER = /^`?\s*(?:(?:will be|is to be|to be|are to be|gets?)\s+(?:added|created|written|introduced)\b|\((?:or equivalent|or similar|proposed|planned)\))/i;
 
-const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\bNEW\b|\bnew file\b|\[new\]/i;
+const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in this (?:stage|plan|task))\)|\((?:CREATE|NEW)\b[^)]*\)|\bNEW\b|\bnew file\b|\[new\]/i;
 const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]|\((?:replaced|superseded|renamed|moved|merged)\s+(?:by|to|into|with)\b/i;
 
 const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*\*)?\s*$/i;

@@ -18,12 +18,15 @@ import type { TextEdit } from 'vscode-languageserver-types';
 import type { DocModel, Reference, Stage } from '../model/types';
 import type { LineIndex } from '../model/text';
 import { fileIntent, flattenStages, innermostStage, isStageDone, stageLabel, type FileIntentKind } from '../model/referenceIntent';
-import { anchorsOfMarkdown, explicitAnchors, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
+import { anchorsOfMarkdown, explicitAnchors, headingSlug, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
 import { basenameOf } from '../workspace/fileIndex';
 import { decodeLinkPath, docDirOf } from '../workspace/paths';
 import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
 import { contentDrift, judgeLines, lineText, relocationEdit } from './referenceLines';
+import { docFinished, docHasOpenWork, presentsCurrentSystem, workStateAt } from '../claims/record';
+import { notRotShape } from './missingPathShapes';
+import { landedAs } from '../claims/verify';
 import type { Fix, RuleContext } from './types';
 
 export { anchorsOfMarkdown, headingSlug } from '../workspace/anchors';
@@ -184,7 +187,7 @@ function judge(
   intent: FileIntentKind | null,
   intents: Map<string, PathIntent[]>,
 ): ReferenceVerdict | null {
-  if (reference.form === 'link') return judgeLink(model, workspace, reference, text, target);
+  if (reference.form === 'link') return judgeLink(model, workspace, lines, reference, text, target);
   switch (target.kind) {
     case 'none':
       return null;
@@ -222,10 +225,16 @@ function judgeMissing(
 ): ReferenceVerdict | null {
   if (stated.some((entry) => entry.kind === 'delete')) return null;
   const creating = stated.filter((entry) => entry.kind === 'create');
-  // A record of finished work (a ticked task, a done stage) names files as they were then; a file git saw
-  // renamed since is history, not rot.
+  if (notRotShape(workspace, lines, reference, target.relPath) !== null) return null;
+  if (isHistory(model, workspace, lines, reference, [target.relPath])) return null;
+  // Finished work whose file never existed but whose work sits beside it under a neighbouring name.
+  const past = workspace.folder.pathHistory?.past(target.relPath);
+  if (past?.kind !== 'existed' && landedAs(workspace.folder, target.relPath, model.kind !== 'design') !== null && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
+  // Without history: a record of finished work names files as they were then; a file git saw renamed
+  // since the doc was committed is history, not rot.
   const renamed = workspace.folder.git?.renamedTo(workspace.docAbsPath, target.relPath) ?? null;
-  if (renamed !== null && isDoneHere(model, lines, reference)) return null;
+  const known = workspace.folder.pathHistory?.past(target.relPath);
+  if (renamed !== null && (known === undefined || known.kind === 'unknown') && model.kind !== 'design' && workStateAt(model, lines, reference.range.start.line) === 'finished') return null;
   const fixes = renameFixes(workspace, reference, text, target.relPath);
   if (creating.length > 0) {
     // The work that creates it is done when its task is ticked, or (without a box) its stage is marked done.
@@ -242,18 +251,32 @@ function judgeMissing(
   return { rule: 'missing-file', message: `${target.relPath} does not exist${where} (${target.looked}).${found}`, fixes };
 }
 
-/** True when the reference sits in a ticked task (its own line or the item it continues) or a done stage. */
-function isDoneHere(model: DocModel, lines: LineIndex, reference: Reference): boolean {
-  const line = reference.range.start.line;
-  const stage = innermostStage(flattenStages(model.stages), line);
-  if (stage !== null && isStageDone(stage)) return true;
-  for (let at = line; at >= 0 && at >= line - 6; at--) {
-    const text = lines.lineText(at);
-    const item = /^\s*(?:[-*+]|\d+[.)])\s+(?:\[([ xX])\])?/.exec(text);
-    if (item) return item[1] === 'x' || item[1] === 'X';
-    if (text.trim() === '' || (at < line && !/^\s+\S/.test(text))) return false;
-  }
-  return false;
+/**
+ * True when a path missing now is history where the doc names it: a commit once had it (one of `relPaths`,
+ * the readings of the reference), and the place is a record of finished work (a ticked task, a done stage,
+ * a finished plan), or a plan part marking no progress that was last committed before the path went away.
+ * A design that presents the current system and open work are never history: a reader acts on them.
+ */
+function isHistory(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, relPaths: readonly string[]): boolean {
+  const history = workspace.folder.pathHistory;
+  if (!history) return false;
+  const existed = relPaths.filter((path) => history.past(path)?.kind === 'existed');
+  if (existed.length === 0) return false;
+  const read = (relPath: string) => {
+    const resolved = workspace.folder.resolver.resolve(relPath);
+    const file = resolved.kind === 'inside' ? workspace.folder.files.text(resolved.absPath) : null;
+    return file?.ok ? file.text : null;
+  };
+  if (presentsCurrentSystem(model, lines, workspace.docRelPath, read)) return false;
+  const when = existed.map((path) => history.changeVersusDoc(workspace.docRelPath, path));
+  // Committed together with the change that removed the path: the doc describes that change, its own work.
+  if (when.includes('same')) return true;
+  const state = workStateAt(model, lines, reference.range.start.line);
+  if (state !== 'unmarked') return state === 'finished';
+  if (docFinished(model, lines, workspace.docRelPath, read)) return true;
+  // A plan that marks no progress at all, last committed before the change that removed the path, names
+  // the tree of its time. A plan with open work anywhere is live.
+  return !docHasOpenWork(model) && when.includes('after');
 }
 
 /** A bare name several files carry: a line number past the end of every one of them is still a finding. */
@@ -273,10 +296,16 @@ function judgeAmbiguous(workspace: DocWorkspace, reference: Reference, matches: 
   return { rule: 'line-out-of-range', message: `${what} past the end of every file named ${basenameOf(matches[0])} (${shown.join(', ')}).`, newLine: null, newEnd: null, because: '' };
 }
 
-function judgeLink(model: DocModel, workspace: DocWorkspace, reference: Reference, text: string, target: ReferenceTarget): ReferenceVerdict | null {
+function judgeLink(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, target: ReferenceTarget): ReferenceVerdict | null {
   if (reference.path === '') return sameDocAnchor(model, reference);
   if (target.kind === 'escapes' || target.kind === 'unresolvable') return null;
   if (target.kind === 'missing') {
+    // A tool-written link to the doc itself, from the repository root (`specs/x/plan.md` inside specs/x/plan.md).
+    const fromRoot = workspace.folder.resolver.resolve(decodeLinkPath(reference.path));
+    if (fromRoot.kind === 'inside' && fromRoot.relPath === workspace.docRelPath) return null;
+    if (notRotShape(workspace, lines, reference, target.relPath) === 'inside a git submodule') return null;
+    const fromProject = workspace.folder.projectLinkPath(reference, workspace.docRelPath);
+    if (isHistory(model, workspace, lines, reference, fromProject === null ? [target.relPath] : [target.relPath, fromProject])) return null;
     const fixes = renameFixes(workspace, reference, text, target.relPath);
     return { rule: 'broken-doc-link', message: `The link target ${reference.path} does not exist (${target.looked}).${fixes.length > 0 ? ` ${why(fixes[0])}.` : ''}`, fixes };
   }
@@ -285,7 +314,7 @@ function judgeLink(model: DocModel, workspace: DocWorkspace, reference: Referenc
   const file = workspace.folder.files.text(target.absPath);
   if (!file.ok) return null;
   const anchors = anchorsOfMarkdown(file.lines);
-  if (anchors.has(normalizeAnchor(reference.anchor))) return null;
+  if (anchors.has(normalizeAnchor(reference.anchor)) || anchors.has(headingSlug(decodedAnchor(reference.anchor)))) return null;
   return { rule: 'broken-doc-link', message: `${target.relPath} has no heading with the anchor #${reference.anchor}.${suggestAnchor(anchors, reference.anchor)}`, fixes: [] };
 }
 
@@ -316,7 +345,8 @@ export function lineNumberEdit(reference: Reference, text: string, newLine: numb
 /** A fix replacing a missing path with where it went: git's rename first (certain), else a unique basename. */
 function renameFixes(workspace: DocWorkspace, reference: Reference, text: string, relPath: string): Fix[] {
   const folder = workspace.folder;
-  const renamed = folder.git?.renamedTo(workspace.docAbsPath, relPath) ?? null;
+  const past = folder.pathHistory?.past(relPath);
+  const renamed = folder.git?.renamedTo(workspace.docAbsPath, relPath) ?? (past?.kind === 'existed' ? past.renamedTo : null);
   let target: string | null = null;
   let certain = false;
   if (renamed && folder.index.kindOf(renamed) === 'file') {
@@ -358,4 +388,13 @@ function linkPath(docRelPath: string, target: string): string {
 function why(fix: Fix): string {
   const reason = /\(([^()]*)\)$/.exec(fix.title)?.[1] ?? '';
   return reason.charAt(0).toUpperCase() + reason.slice(1);
+}
+
+/** `Epic%201%20-%20Router`: a heading's own text, percent-encoded (Obsidian and VS Code heading links). */
+function decodedAnchor(anchor: string): string {
+  try {
+    return decodeURIComponent(anchor);
+  } catch {
+    return anchor;
+  }
 }

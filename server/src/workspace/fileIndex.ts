@@ -59,6 +59,8 @@ export class FileIndex {
   private readonly byBase = new Map<string, string[]>();
   /** `.gitignore` matchers by directory (null: the directory has none). */
   private readonly matchers = new Map<string, GitignoreMatcher | null>();
+  /** `partlyIgnored` answers by folder (dropped with the matchers when a `.gitignore` changes). */
+  private readonly partlyIgnoredDirs = new Map<string, boolean>();
   /** `lstat` answers for paths the index does not hold (files in ignored directories, stale misses). */
   private readonly missCache = new Map<string, 'file' | 'dir' | 'none'>();
   private dirty = false;
@@ -132,6 +134,39 @@ export class FileIndex {
     const parts = normalizeRel(relPath).split('/');
     for (let count = 1; count <= parts.length; count++) {
       if (this.ignored(parts.slice(0, count).join('/'), count < parts.length)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * True when a `.gitignore` names entries inside `dirRel` one by one (`.specify/scripts`, `.specify/docs`):
+   * the repository keeps part of that folder out of git (links to a user's own files, generated files), so a
+   * file missing there may well be one of those local files rather than rot in the doc.
+   */
+  partlyIgnored(dirRel: string): boolean {
+    if (!this.useGitignore) return false;
+    this.refresh();
+    const dir = normalizeRel(dirRel);
+    if (dir === '') return false;
+    const known = this.partlyIgnoredDirs.get(dir);
+    if (known !== undefined) return known;
+    const answer = this.readPartlyIgnored(dir);
+    this.partlyIgnoredDirs.set(dir, answer);
+    return answer;
+  }
+
+  private readPartlyIgnored(dir: string): boolean {
+    const parts = dir.split('/');
+    for (let count = 0; count <= parts.length; count++) {
+      const at = parts.slice(0, count).join('/');
+      const text = count === 0 ? `${readText(join(this.root, '.git', 'info', 'exclude')) ?? ''}\n${readText(join(this.root, '.gitignore')) ?? ''}` : readText(join(this.root, at, '.gitignore'));
+      if (text === null) continue;
+      for (const line of text.split(/\r?\n/)) {
+        const rule = line.trim().replace(/^\/+/, '').replace(/\/+$/, '');
+        if (rule === '' || rule.startsWith('#') || rule.startsWith('!') || !rule.includes('/')) continue;
+        const full = at === '' ? rule : `${at}/${rule}`;
+        if (full.startsWith(`${dir}/`) && !/[*?[]/.test(full.slice(0, dir.length))) return true;
+      }
     }
     return false;
   }
@@ -213,6 +248,7 @@ export class FileIndex {
     this.symlinks.clear();
     this.byBase.clear();
     this.matchers.clear();
+    this.partlyIgnoredDirs.clear();
     this.missCache.clear();
     this.dirs.add('');
     if (this.useGitignore) {

@@ -8,11 +8,12 @@ import type { DocModel, Reference } from '../model/types';
 import { FileCache } from './fileCache';
 import { FileIndex, type FileChange } from './fileIndex';
 import { GitHistory } from './git';
+import { PathHistory } from './pathHistory';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
-import { resolveReferenceTarget } from './referenceTarget';
+import { basesOf, resolveReferenceTarget } from './referenceTarget';
 import { SymbolIndex } from './symbols';
 import { TestIndex } from '../validation/index';
-import { prepareCompletion } from '../claims/items';
+import { claimedPaths, prepareCompletion } from '../claims/items';
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -37,6 +38,8 @@ export class FolderWorkspace {
   readonly files: FileCache;
   readonly symbols: SymbolIndex;
   readonly git: GitHistory | null;
+  /** Whether missing paths ever existed in git's history, and where they went (null without git). */
+  readonly pathHistory: PathHistory | null;
   readonly tests: TestIndex;
   private fileIndex: FileIndex | null = null;
   private pathResolver: PathResolver | null = null;
@@ -46,6 +49,7 @@ export class FolderWorkspace {
     this.files = new FileCache({ validate: options.validate });
     this.symbols = new SymbolIndex(this.files);
     this.git = options.git ? new GitHistory(this.root, this.files) : null;
+    this.pathHistory = options.git ? new PathHistory(this.root) : null;
     this.tests = new TestIndex(this.root, { files: this.files, resolver: this.resolver });
   }
 
@@ -83,6 +87,18 @@ export class FolderWorkspace {
   }
 
   /**
+   * The project-root reading of a link in an editor or agent plan (`app/.cursor/plans/x.md` links from `app/`,
+   * as those tools render them), or null for other docs and for explicitly relative or absolute links.
+   */
+  projectLinkPath(reference: Reference, docRelPath: string): string | null {
+    const bases = basesOf(docRelPath);
+    const inToolFolder = docDirOf(docRelPath).split('/').some((part) => part.length > 1 && part.startsWith('.'));
+    if (reference.form !== 'link' || !inToolFolder || bases.length < 2 || /^(?:\/|\.\.?\/)/.test(reference.path)) return null;
+    const resolved = this.resolver.resolve(decodeLinkPath(reference.path), { docDir: bases[1] });
+    return resolved.kind === 'inside' ? resolved.relPath : null;
+  }
+
+  /**
    * Loads what the rules will read for this document: symbols of the files its references name, git history
    * of the doc and those files, and the test runtime. Never rejects.
    */
@@ -97,17 +113,32 @@ export class FolderWorkspace {
   async prepareMany(docs: readonly { model: DocModel; docAbsPath: string }[]): Promise<void> {
     const symbolFiles = new Set<string>();
     const gitRequests: { docAbsPath: string; relPaths: string[] }[] = [];
+    // Missing paths of every doc, asked of git's history in one batch: did they ever exist, where did they go.
+    const missing = new Set<string>();
+    const missingDocs = new Set<string>();
     for (const { model, docAbsPath } of docs) {
       const view = this.view(docAbsPath);
       const gitFiles = new Set<string>();
+      const docMissing = new Set<string>();
       for (const reference of model.references) {
         const resolved = this.resolveReference(reference, view.docRelPath);
         if (resolved.kind !== 'inside') continue;
         if (reference.symbol !== null) symbolFiles.add(resolved.absPath);
         // Line references are mapped through history; a missing file may have been renamed since.
         if (reference.line !== null || !this.index.exists(resolved.relPath)) gitFiles.add(resolved.relPath);
+        if (!this.index.exists(resolved.relPath)) {
+          docMissing.add(resolved.relPath);
+          // Editor and agent plans link from their project's root: that path may be the one history knows.
+          const fromProject = reference.form === 'link' ? this.projectLinkPath(reference, view.docRelPath) : null;
+          if (fromProject !== null) docMissing.add(fromProject);
+        }
       }
+      for (const path of claimedPaths(this, model)) if (!this.index.exists(path)) docMissing.add(path);
       if (gitFiles.size > 0) gitRequests.push({ docAbsPath: view.docAbsPath, relPaths: [...gitFiles] });
+      if (docMissing.size > 0) {
+        docMissing.forEach((path) => missing.add(path));
+        missingDocs.add(view.docRelPath);
+      }
     }
     const timed = <T>(name: string, promise: Promise<T>) => {
       if (process.env.DOCPLAN_TIMING !== '1') return promise;
@@ -116,6 +147,7 @@ export class FolderWorkspace {
     };
     const pending: Promise<unknown>[] = [timed('symbols', this.symbols.prepare(symbolFiles)), timed('tests', this.tests.prepare())];
     if (this.git && gitRequests.length > 0) pending.push(timed(`git (${gitRequests.length} docs)`, this.git.prepareMany(gitRequests)));
+    if (this.pathHistory && missing.size > 0) pending.push(timed(`path history (${missing.size} paths)`, this.pathHistory.prepare(missing, missingDocs)));
     for (const { model, docAbsPath } of docs) pending.push(prepareCompletion(this, model, this.view(docAbsPath).docAbsPath));
     await Promise.allSettled(pending);
   }
@@ -132,7 +164,10 @@ export class FolderWorkspace {
     const rel = abs.slice(this.root.length + 1).split(sep).join('/');
     if (rel === '.git' || rel.startsWith('.git/')) {
       // HEAD moved (commit, checkout, reset, pull): every doc's "last committed" version may have changed.
-      if (/^\.git\/(?:HEAD|ORIG_HEAD|packed-refs|refs\/|logs\/HEAD)/.test(rel)) this.git?.invalidate();
+      if (/^\.git\/(?:HEAD|ORIG_HEAD|packed-refs|refs\/|logs\/HEAD)/.test(rel)) {
+        this.git?.invalidate();
+        this.pathHistory?.invalidate();
+      }
       return;
     }
     this.fileIndex?.update(rel, change);
