@@ -11,7 +11,7 @@
 //   --workspace DIR       DOCPLAN_E2E_WORKSPACE        folder to open; always opened as a fresh temp copy
 //                                                      (default: test/e2e/workspace)
 //   --workspace-trust     DOCPLAN_E2E_WORKSPACE_TRUST=1  keep Workspace Trust on (Restricted Mode run)
-//   --timeout-seconds N   DOCPLAN_E2E_TIMEOUT_SECONDS  overall time limit (default: 300: two window loads)
+//   --timeout-seconds N   DOCPLAN_E2E_TIMEOUT_SECONDS  overall time limit (default: 420: two window loads)
 //   --keep                DOCPLAN_E2E_KEEP=1           keep the user-data-dir and workspace copy
 //   --verbose             DOCPLAN_E2E_VERBOSE=1        echo the browser console (includes mocha's output)
 //   --screenshots DIR     DOCPLAN_E2E_SCREENSHOTS      run the screenshot suite and save its PNGs in DIR: the
@@ -178,7 +178,7 @@ function readOptions() {
   });
   const env = process.env;
   const flag = (value, envValue) => value ?? envValue === '1';
-  const timeoutSeconds = Number(values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS ?? 300);
+  const timeoutSeconds = Number(values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS ?? 420);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
     throw new Error(`invalid timeout: ${values['timeout-seconds'] ?? env.DOCPLAN_E2E_TIMEOUT_SECONDS}`);
   }
