@@ -137,6 +137,9 @@ export function plainTextFacts(text: string): ChunkFacts {
       if (!paragraph) {
         paragraph = { start: lineStart + indent, end: lineEnd, lines: [], context: item ? 'list-item' : 'paragraph' };
         if (!item) pseudoHeading(line.slice(indent), lineStart + indent, text, lineEnd, facts);
+      } else if (paragraph.context === 'paragraph') {
+        // A later line of a header block (`**Status:** Accepted` / `**Context:** …`), as remark's reading does.
+        pseudoHeading(line.slice(indent), lineStart + indent, text, lineEnd, facts, true);
       }
       paragraph.lines.push(line.slice(indent));
       paragraph.end = lineEnd;
@@ -204,14 +207,17 @@ function inlineText(line: string): string {
     .replace(/(^|[^*\w])[*_](?=\S)([^*_]*?\S)[*_](?![*\w])/g, '$1$2');
 }
 
-/** `**Label**:` opening a paragraph, or a bold line on its own: a pseudo-heading (level 7). */
-function pseudoHeading(line: string, start: number, text: string, lineEnd: number, facts: ChunkFacts): void {
+/**
+ * `**Label**:` opening a paragraph, or a bold line on its own: a pseudo-heading (level 7). On a later line of
+ * a paragraph (`laterLine`) only the `**Label**:` form counts.
+ */
+function pseudoHeading(line: string, start: number, text: string, lineEnd: number, facts: ChunkFacts, laterLine = false): void {
   const bold = /^\*\*([^*\n]{1,80})\*\*(:?)/.exec(line);
   if (!bold) return;
   const label = bold[1].trim();
   const rest = line.slice(bold[0].length);
   const colon = label.endsWith(':') || bold[2] === ':';
-  if (!colon && rest.trim() !== '') return;
+  if (!colon && (laterLine || rest.trim() !== '')) return;
   const name = label.replace(/:$/, '').trim();
   const textStart = start + 2;
   facts.headings.push({

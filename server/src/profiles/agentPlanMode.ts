@@ -39,7 +39,7 @@ export const agentPlanMode: Profile = {
     // A `plans/` folder holds designs too (`docs/plans/x-design.md`), so it does not name a plan.
     const file = fileName(signals);
     const namedByPath = !/design/.test(file) && (/(?:^|[-_.])plan(?:[-_.][^/]*)?\.md$/.test(file) || pathIs(signals, /(?:^|\/)(?:plan|\.[a-z]+\/plans)\/[^/]+\.md$/i));
-    const named = /\bplan\b/i.test(title) || namedByPath;
+    const named = /\bplan\b|\bimplementation steps\b/i.test(title) || namedByPath;
     const titled = /^(?:implementation\s+)?plan\b\s*[:\-–—]/i.test(title) ? 2 : named ? 1 : 0;
     const steps = hasSection(signals, STEPS);
     const context = hasSection(signals, ['context']);

@@ -5,8 +5,8 @@
 import { fileName, hasHeading, itemsMatching, pathIs } from './signals';
 import type { Profile } from './types';
 
-/** A task's `_Requirements: 1.1, 1.3_` line, as list-item text (emphasis removed). */
-export const REQUIREMENTS_LINE = /^_?Requirements?_?\s*:\s*(\d+(?:\.\d+)*(?:\s*(?:,|;|and)\s*\d+(?:\.\d+)*)*)\s*_?\.?$/i;
+/** A task's `_Requirements: 1.1, 1.3_` line, as list-item text (emphasis removed). Ranges (`7.1–7.3`, `2.1-2.6`) and notes (`13.3 (service path)`) are read too. */
+export const REQUIREMENTS_LINE = /^_?Requirements?_?\s*:\s*(\d+(?:\.\d+)*(?:\s*[–—-]\s*\d+(?:\.\d+)*)?(?:\s*\([^)]*\))?(?:\s*(?:,|;|and)\s*\d+(?:\.\d+)*(?:\s*[–—-]\s*\d+(?:\.\d+)*)?(?:\s*\([^)]*\))?)*)\s*_?\.?$/i;
 /** `Requirement 3` headings of requirements.md. */
 export const REQUIREMENT_HEADING = /^requirement\s+(\d+(?:\.\d+)*)\b/i;
 

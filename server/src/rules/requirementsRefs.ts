@@ -37,8 +37,27 @@ export function requirementsLines(model: DocModel): RequirementsLine[] {
   for (const item of model.items) {
     const match = REQUIREMENTS_LINE.exec(item.text.trim());
     if (!match) continue;
-    const ids = match[1].split(/[,;]|\band\b/).map((id) => id.trim().replace(/[_*.]+$/, '')).filter((id) => /^\d+(?:\.\d+)*$/.test(id));
+    const ids = match[1]
+      .replace(/\([^)]*\)/g, '')
+      .split(/[,;]|\band\b/)
+      .flatMap((part) => rangeIds(part))
+      .map((id) => id.trim().replace(/[_*.]+$/, ''))
+      .filter((id) => /^\d+(?:\.\d+)*$/.test(id));
     if (ids.length > 0) lines.push({ item, ids });
   }
   return lines;
+}
+
+/**
+ * The ids a `_Requirements:_` entry names: itself, or for a range (`7.1–7.3`) both ends and every whole
+ * requirement between them (`3.2–5.1` names 3.2, 4 and 5.1).
+ */
+function rangeIds(part: string): string[] {
+  const [from, to, ...rest] = part.split(/[–—-]/).map((end) => end.trim());
+  if (to === undefined || rest.length > 0) return [part];
+  const first = Number(from.split('.')[0]);
+  const last = Number(to.split('.')[0]);
+  const between: string[] = [];
+  for (let major = first + 1; major < last && major - first < 100; major++) between.push(String(major));
+  return [from, ...between, to];
 }
