@@ -52,6 +52,8 @@ const HARD_LIMIT_FACTOR = 3;
 const WATCH_INTERVAL_MS = 200;
 /** A worker's heap limit: a hostile document exhausts its worker, not the server. */
 const WORKER_HEAP_MB = 1024;
+/** A small young generation: a worker allocates in bursts, and resident memory follows its semispaces. */
+const WORKER_YOUNG_MB = 8;
 
 /** The syntax tree is not kept on the main thread: the worker keeps the parse it reuses. */
 const NO_PARSE = { text: '', chunks: [] };
@@ -245,7 +247,7 @@ export class CheckPool {
   private spawn(): PoolWorker | null {
     let thread: Worker;
     try {
-      thread = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      thread = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     } catch (error) {
       this.onError('starting a check worker', error);
       return null;
