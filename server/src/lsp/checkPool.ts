@@ -199,11 +199,14 @@ export class CheckPool {
   private start(worker: PoolWorker, job: Job): void {
     worker.job = job;
     job.startedAt = Date.now();
+    // A worker with a check keeps the process alive; an idle one does not.
+    worker.thread.ref();
     try {
       worker.thread.postMessage(job.message);
     } catch (error) {
       // The configuration could not be copied to the worker (should not happen: it is plain data).
       worker.job = null;
+      worker.thread.unref();
       job.settle({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
       return;
     }
@@ -258,6 +261,7 @@ export class CheckPool {
       const job = worker.job;
       if (!job || job.message.id !== reply.id) return;
       worker.job = null;
+      thread.unref();
       job.settle(this.outcomeOf(job, reply));
       this.pump();
     });
