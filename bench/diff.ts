@@ -8,17 +8,7 @@
  */
 import { diffArrays } from 'diff';
 import { diffLines, type LineMap } from '../server/src/workspace/git';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './seeded';
 
 function codeLines(count: number, random: () => number): string[] {
   return Array.from({ length: count }, (_, i) => (i % 7 === 6 ? '' : i % 7 === 0 ? `def handler_${i}(request):` : `    value_${i} = compute(${Math.floor(random() * 1000)}, ${i})`));

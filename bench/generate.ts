@@ -4,25 +4,11 @@
  * Objective, a Changes checklist, Validation as commands or a shell block, code blocks headed `# path:line`,
  * tables, a Stage Dependencies section and a status table). Same seed, same text.
  */
-
-/** mulberry32: a small seeded PRNG, good enough to vary the text. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng, CLASSES, METHODS, NOUNS } from './seeded';
 
 const MODULES = ['ingest', 'ledger', 'scheduler', 'storage', 'auth', 'billing', 'search', 'notify', 'export', 'gateway'];
 const FILES = ['core', 'client', 'worker', 'models', 'handlers', 'config', 'queue', 'retry', 'codec', 'metrics'];
-const CLASSES = ['Runner', 'Dispatcher', 'Writer', 'Reader', 'Planner', 'Registry', 'Session', 'Pool', 'Cache', 'Router'];
-const METHODS = ['run', 'flush', 'submit', 'close', 'resolve', 'register', 'open', 'drain', 'retry', 'encode'];
 const VERBS = ['Add', 'Move', 'Replace', 'Extract', 'Rename', 'Wire', 'Split', 'Document', 'Delete', 'Cache'];
-const NOUNS = ['batch writer', 'retry policy', 'session table', 'codec registry', 'queue consumer', 'metrics hook', 'config loader', 'error mapping', 'lease renewal', 'index builder'];
 const PROSE = [
   'keeps the old behaviour behind a flag until the rollout finishes',
   'so that callers no longer reach into the private state',

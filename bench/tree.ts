@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng, CLASSES, METHODS, NOUNS } from './seeded';
 
 /** Sizes of a generated tree. */
 export interface TreeSize {
@@ -33,25 +34,10 @@ export interface GeneratedTree {
   ms: number;
 }
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const AREAS = ['ingest', 'ledger', 'scheduler', 'storage', 'auth', 'billing', 'search', 'notify', 'export', 'gateway', 'catalog', 'quota', 'audit', 'render', 'sync', 'relay'];
 const PARTS = ['core', 'client', 'worker', 'models', 'handlers', 'config', 'queue', 'retry', 'codec', 'metrics', 'cache', 'routes', 'store', 'policy', 'events', 'schema', 'batch', 'lease', 'index', 'shard'];
 const EXTENSIONS = ['py', 'ts', 'go'];
-const CLASSES = ['Runner', 'Dispatcher', 'Writer', 'Reader', 'Planner', 'Registry', 'Session', 'Pool', 'Cache', 'Router'];
-const METHODS = ['run', 'flush', 'submit', 'close', 'resolve', 'register', 'open', 'drain', 'retry', 'encode'];
 const VERBS = ['Add', 'Move', 'Replace', 'Extract', 'Rename', 'Wire', 'Split', 'Document', 'Remove', 'Cache'];
-const NOUNS = ['batch writer', 'retry policy', 'session table', 'codec registry', 'queue consumer', 'metrics hook', 'config loader', 'error mapping', 'lease renewal', 'index builder'];
 const PROSE = [
   'keeps the old behaviour behind a flag until the rollout finishes',
   'so that callers no longer reach into the private state',

@@ -52,6 +52,8 @@ const HARD_LIMIT_FACTOR = 3;
 const WATCH_INTERVAL_MS = 200;
 /** A worker's heap limit: a hostile document exhausts its worker, not the server. */
 const WORKER_HEAP_MB = 1024;
+/** A small young generation: a worker allocates in bursts, and resident memory follows its semispaces. */
+const WORKER_YOUNG_MB = 8;
 
 /** The syntax tree is not kept on the main thread: the worker keeps the parse it reuses. */
 const NO_PARSE = { text: '', chunks: [] };
@@ -197,11 +199,14 @@ export class CheckPool {
   private start(worker: PoolWorker, job: Job): void {
     worker.job = job;
     job.startedAt = Date.now();
+    // A worker with a check keeps the process alive; an idle one does not.
+    worker.thread.ref();
     try {
       worker.thread.postMessage(job.message);
     } catch (error) {
       // The configuration could not be copied to the worker (should not happen: it is plain data).
       worker.job = null;
+      worker.thread.unref();
       job.settle({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
       return;
     }
@@ -245,7 +250,7 @@ export class CheckPool {
   private spawn(): PoolWorker | null {
     let thread: Worker;
     try {
-      thread = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+      thread = new Worker(this.scriptPath, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     } catch (error) {
       this.onError('starting a check worker', error);
       return null;
@@ -256,6 +261,7 @@ export class CheckPool {
       const job = worker.job;
       if (!job || job.message.id !== reply.id) return;
       worker.job = null;
+      thread.unref();
       job.settle(this.outcomeOf(job, reply));
       this.pump();
     });

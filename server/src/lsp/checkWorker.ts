@@ -11,12 +11,15 @@ import { fixAllText } from '../features/fixAll';
 import type { ParsedDocument } from '../model/parse';
 import { FolderWorkspace } from '../workspace/workspace';
 import type { CheckJob, CheckReply, WorkerMessage } from './checkProtocol';
+import { IdleCollector } from './idleCollector';
 
 /** Documents whose last parse is kept for the next check of the same document. */
 const KEPT_PARSES = 8;
 
 const workspaces = new Map<string, FolderWorkspace>();
 const parses = new Map<string, ParsedDocument>();
+/** A burst of checks grows this thread's heap too: collect once it goes quiet. */
+const collector = new IdleCollector();
 
 function workspaceOf(root: string, git: boolean): FolderWorkspace {
   const key = `${git ? 'git' : 'nogit'}:${root}`;
@@ -60,7 +63,10 @@ async function check(job: CheckJob): Promise<CheckReply> {
 parentPort?.on('message', (message: WorkerMessage) => {
   switch (message.type) {
     case 'check':
-      void check(message).then((reply) => parentPort!.postMessage(reply));
+      void check(message).then((reply) => {
+        parentPort!.postMessage(reply);
+        collector.busy();
+      });
       return;
     case 'filesChanged':
       for (const workspace of workspaces.values()) for (const { absPath, change } of message.changes) workspace.fileChanged(absPath, change);
