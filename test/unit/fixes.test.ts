@@ -106,6 +106,16 @@ describe('rule fixes are offered where the spec asks for them', () => {
       .filter((finding) => finding.ruleId === ruleId)
       .map((finding) => finding.fixes.filter((fix) => !fix.title.startsWith('Disable ')).map((fix) => `${fix.title}${fix.fixAll ? ' [all]' : ''}`));
 
+  it('"Disable for this file" after front matter that ends the document stays inside it, and disables the rule (found by the fuzz run)', () => {
+    const text = '---\r\ndocplan: design\r\ntitle: x\r\n---';
+    const before = findings(text).find((finding) => finding.ruleId === 'missing-goals')!;
+    const disable = before.fixes.find((fix) => fix.title === 'Disable missing-goals for this file')!;
+    assert.deepEqual(disable.edits[0].range.start, { line: 3, character: 3 });
+    const after = applyEdits(text, disable.edits as TextEdit[]);
+    assert.ok(after.startsWith(text), 'the front matter is untouched');
+    assert.ok(!findings(after).some((finding) => finding.ruleId === 'missing-goals'));
+  });
+
   it('stage-missing-part adds the missing parts', () => {
     assert.deepEqual(titles('stage-missing-part', 'fires-plan.md'), [
       ['Add a Validation block to Stage 2'],

@@ -80,4 +80,15 @@ describe('line ends', () => {
       { numRuns: RUNS },
     );
   });
+
+  it('a control comment after an unclosed comment opener sits on the same line whatever the line ends (found by the 100,000-document fuzz run)', () => {
+    const text = ['<!--', '<!-- docplan-disable -->', '**Goal**: `echo hi`', '## Stage 2: Export', '', '### Objective', '', 'Export.', ''].join('\n');
+    const lf = checkText(text, { config, path: 'docs/plans/plan.md' });
+    assert.deepEqual(lf.built.model.controlComments.map((comment) => comment.range.start), [{ line: 1, character: 0 }]);
+    for (const eol of ['\r\n', '\r']) {
+      const other = checkText(withLineEnds(text, eol), { config, path: 'docs/plans/plan.md' });
+      assert.deepEqual(other.built.model.controlComments, lf.built.model.controlComments);
+      assert.deepEqual(summary(other.findings), summary(lf.findings));
+    }
+  });
 });

@@ -34,13 +34,24 @@ function commandsOfItem(stage: Stage, item: ListItem): { stage: string; command:
 }
 
 /** The stage's validation if it is done by its items and its last validation, else null. */
-export function stageDoneBy(stage: Stage, items: readonly ItemCompletion[], doc: string, byKey: ReadonlyMap<string, ResultEntry>): StageValidation | null {
-  const own = items.filter((entry) => entry.stage === stage || isInside(entry.stage, stage));
+export function stageDoneBy(stage: Stage, itemsByStage: ReadonlyMap<Stage, readonly ItemCompletion[]>, doc: string, byKey: ReadonlyMap<string, ResultEntry>): StageValidation | null {
+  const own = itemsWithin(stage, itemsByStage);
   if (own.length === 0 || own.some((entry) => entry.item.checked !== true)) return null;
   const validation = stageValidation(stage, doc, byKey);
   return validation.status === 'passed' ? validation : null;
 }
 
-function isInside(child: Stage, parent: Stage): boolean {
-  return parent.children.some((stage) => stage === child || isInside(child, stage));
+/** Items grouped by the stage that holds them, built once per check so each stage's lookup is not a scan of every item. */
+export function groupItemsByStage(items: readonly ItemCompletion[]): Map<Stage, ItemCompletion[]> {
+  const byStage = new Map<Stage, ItemCompletion[]>();
+  for (const entry of items) {
+    const list = byStage.get(entry.stage);
+    if (list) list.push(entry);
+    else byStage.set(entry.stage, [entry]);
+  }
+  return byStage;
+}
+
+function itemsWithin(stage: Stage, itemsByStage: ReadonlyMap<Stage, readonly ItemCompletion[]>): ItemCompletion[] {
+  return [...(itemsByStage.get(stage) ?? []), ...stage.children.flatMap((child) => itemsWithin(child, itemsByStage))];
 }

@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { parseMarkdown, type ParsedDocument } from './parse';
-import { LineIndex } from './text';
+import { LineIndex, lineEndAfter, lineStartBefore } from './text';
 import { CODE_HEADER, firstDefinition, parseReferenceText, PROSE_REFERENCE, symbolAfter, symbolOfFileMention } from './references';
 import { DEFAULT_SECTION_SYNONYMS, lookupSection, normalizeHeading, sectionLookup } from './vocabulary';
 import { detectProfile } from './detect';
@@ -239,7 +239,9 @@ class ModelBuilder {
     const comments: ControlComment[] = [];
     const directive = /<!--\s*docplan-(disable-next-line|disable-line|disable|enable)\b([^]*?)-->/g;
     for (const comment of this.context.facts.comments) {
-      for (const match of comment.text.matchAll(directive)) {
+      // Match in the document's own text: the node's value may have other line ends than the source, and
+      // offsets taken from it would drift by one per CRLF.
+      for (const match of this.context.text.slice(comment.start, comment.end).matchAll(directive)) {
         const at = comment.start + (match.index ?? 0);
         comments.push({
           directive: match[1] as ControlComment['directive'],
@@ -268,9 +270,8 @@ class ModelBuilder {
         end = start + lead[1].length;
         symbol = symbolAfter(lead[2]);
       } else {
-        const lineEnd = this.context.text.indexOf('\n', code.end);
-        const rest = this.context.text.slice(code.end, lineEnd === -1 ? this.context.text.length : lineEnd);
-        const lineStart = this.context.text.lastIndexOf('\n', code.start - 1) + 1;
+        const rest = this.context.text.slice(code.end, lineEndAfter(this.context.text, code.end));
+        const lineStart = lineStartBefore(this.context.text, code.start);
         symbol = shape.line !== null ? symbolAfter(rest) : shape.form === 'path' ? symbolOfFileMention(this.context.text.slice(lineStart, code.start), rest) : null;
       }
       references.push({

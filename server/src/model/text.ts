@@ -110,7 +110,26 @@ export function rangesIntersect(a: Range, b: Range): boolean {
   return comparePositions(a.start, b.end) <= 0 && comparePositions(b.start, a.end) <= 0;
 }
 
+/** Offset where the line holding `offset` ends (its line break, or the text's end); LF, CRLF and a lone CR all end lines. */
+export function lineEndAfter(text: string, offset: number): number {
+  let at = Math.max(0, offset);
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (code === 10 || code === 13) break;
+    at++;
+  }
+  return at;
+}
+
 /** Offset where the line holding `offset` starts; LF, CRLF and a lone CR all end lines. */
 export function lineStartBefore(text: string, offset: number): number {
-  return Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  // Walk back to the nearest line end: two lastIndexOf calls would scan the whole text for a `\r` that an
+  // LF document never has, making every call O(text) and a stage-dense plan quadratic.
+  let at = Math.min(offset, text.length) - 1;
+  while (at >= 0) {
+    const code = text.charCodeAt(at);
+    if (code === 10 || code === 13) break;
+    at--;
+  }
+  return at + 1;
 }

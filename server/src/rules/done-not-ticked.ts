@@ -3,7 +3,7 @@ import type { LineIndex } from '../model/text';
 import type { Stage } from '../model/types';
 import type { Rule } from './types';
 import { boxEdit, itemCompletions, preparedResults } from '../claims/items';
-import { doneReason, stageDoneBy } from '../claims/forgotten';
+import { doneReason, groupItemsByStage, stageDoneBy } from '../claims/forgotten';
 import { resultsOfDoc } from '../evidence/validation';
 import { stageName } from './stages';
 
@@ -39,12 +39,13 @@ export const doneNotTicked: Rule = {
         fixes: [{ title: 'Tick this item', edits: [boxEdit(entry.item, context.lines, true)], fixAll: true, preferred: true }],
       });
     }
-    const stages = new Set(items.map((entry) => entry.stage));
+    const itemsByStage = groupItemsByStage(items);
+    const stages = itemsByStage.keys();
     for (const stage of stages) {
       if (stage.mark === 'done' || stage.mark === 'pending' || (stage.headingMark === null && stage.mark !== null)) continue;
       // A numbered task or a YAML todo is done through its own box or status, ticked above: no mark to write.
       if (stage.source !== undefined && stage.source !== 'heading') continue;
-      const validation = stageDoneBy(stage, items, context.workspace.docRelPath, byKey);
+      const validation = stageDoneBy(stage, itemsByStage, context.workspace.docRelPath, byKey);
       if (!validation) continue;
       context.report({
         message: `${stageName(stage)} has every item ticked and its validation last passed (${validation.passed} of ${validation.total}), but it is not marked done.`,

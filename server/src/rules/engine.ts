@@ -190,10 +190,13 @@ function disableFixes(model: DocModel, lines: LineIndex, ruleId: string, line: n
     });
   }
   const insertLine = model.frontMatter ? model.frontMatter.range.end.line + 1 : 0;
-  const at = { line: insertLine, character: 0 };
+  // Front matter that ends the document (no line after its closing `---`): append after its last line, so
+  // the edit stays inside the document.
+  const pastEnd = insertLine >= lines.lineCount;
+  const at = pastEnd ? { line: lines.lineCount - 1, character: lines.lineText(lines.lineCount - 1).length } : { line: insertLine, character: 0 };
   fixes.push({
     title: `Disable ${ruleId} for this file`,
-    edits: [{ range: { start: at, end: at }, newText: insertLine >= lines.lineCount ? `\n<!-- docplan-disable ${ruleId} -->\n` : `<!-- docplan-disable ${ruleId} -->\n` }],
+    edits: [{ range: { start: at, end: at }, newText: pastEnd ? `\n<!-- docplan-disable ${ruleId} -->\n` : `<!-- docplan-disable ${ruleId} -->\n` }],
     fixAll: false,
   });
   return fixes;
