@@ -176,6 +176,10 @@ describe('missing paths judged with git history', () => {
       assert.equal(history.changeVersusDoc('docs/plans/tasks.md', 'src/cache.py'), 'after');
       await history.prepare(['src/cache.py']);
       assert.equal(history.queries, 1, 'known paths are answered from the cache');
+      // A bare name is looked for in every folder: expiry.py lived in src/ and was removed; warmup.py never was.
+      await history.prepare(['expiry.py', 'warmup.py']);
+      assert.equal(history.past('expiry.py')?.kind, 'existed');
+      assert.deepEqual(history.past('warmup.py'), { kind: 'never' });
     } finally {
       t.remove();
     }

@@ -89,6 +89,6 @@ function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
 }
 
 /** True when the path lies inside a git submodule of the folder (`.gitmodules`): its files are not in this checkout. */
-function inSubmodule(workspace: DocWorkspace, relPath: string): boolean {
+export function inSubmodule(workspace: DocWorkspace, relPath: string): boolean {
   return factsOf(workspace).submodules.some((path) => relPath === path || relPath.startsWith(`${path}/`));
 }

@@ -52,6 +52,10 @@ function bracketed(text: string, definitions: ReadonlySet<string>): Placeholder[
   return found;
 }
 
+/** A word after or before a braced slot that says the slot itself is the subject: a field of a naming pattern. */
+const SLOT_NAMED = /^\s*(?:placeholders?|tokens?|variables?|fields?|substitutions?|patterns?|templates?|syntax)\b/i;
+const SLOT_NAMED_BEFORE = /\b(?:placeholders?|tokens?|variables?|fields?|patterns?|substitutes?|substitution)\s+(?:like\s+|such as\s+|of\s+)?$/i;
+
 function braced(text: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of text.matchAll(BRACED)) {
@@ -61,6 +65,8 @@ function braced(text: string): Placeholder[] {
     const before = text[start - 1] ?? ' ';
     const after = text[end] ?? ' ';
     if (!/[\s(]/.test(before) || !/[\s).,;:!?]/.test(after)) continue;
+    // "with {index} placeholder", "the {docname} token": a slot the text is about (a naming pattern's field).
+    if (SLOT_NAMED.test(text.slice(end, end + 30)) || SLOT_NAMED_BEFORE.test(text.slice(Math.max(0, start - 30), start))) continue;
     found.push({ start, end, what: match[0] });
   }
   return found;

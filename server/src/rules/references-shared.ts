@@ -152,8 +152,7 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
     }
     if (intent !== null && (target.kind === 'found' || target.kind === 'missing')) {
       const list = intents.get(target.relPath) ?? [];
-      const box = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/.exec(lines.lineText(reference.range.start.line));
-      list.push({ kind: intent, stage: innermostStage(stages, reference.range.start.line), reference, ticked: box ? box[1] !== ' ' : null });
+      list.push({ kind: intent, stage: innermostStage(stages, reference.range.start.line), reference, ticked: boxAt(model, lines, reference.range.start.line) });
       intents.set(target.relPath, list);
     }
     prepared.push({ reference, text, target, intent });
@@ -249,6 +248,26 @@ function judgeMissing(
     target.nearest === null ? '' : `: ${target.nearest === '' ? 'the workspace root' : `${target.nearest}/`} has no ${target.relPath.slice(target.nearest === '' ? 0 : target.nearest.length + 1)}`;
   const found = fixes.length > 0 ? ` ${why(fixes[0])}.` : '';
   return { rule: 'missing-file', message: `${target.relPath} does not exist${where} (${target.looked}).${found}`, fixes };
+}
+
+const BOX = /^\s*(?:[-*+]|\d+[.)])\s+\[([ xX])\]/;
+
+/**
+ * The box that governs a line: its own, or that of the innermost list item holding it (a `- Create \`x\``
+ * sub-bullet of `- [ ]* 1.3 Write the test`), read from the item's first line so that an optional task's
+ * `[ ]*`, which GFM does not take for a box, counts too. Null when no item with a box holds the line.
+ */
+function boxAt(model: DocModel, lines: LineIndex, line: number): boolean | null {
+  const own = BOX.exec(lines.lineText(line));
+  if (own) return own[1] !== ' ';
+  let holder: { start: number; checked: boolean } | null = null;
+  for (const item of model.items) {
+    const start = item.range.start.line;
+    if (start > line || item.range.end.line < line || (holder !== null && start <= holder.start)) continue;
+    const box = BOX.exec(lines.lineText(start));
+    if (box) holder = { start, checked: box[1] !== ' ' };
+  }
+  return holder?.checked ?? null;
 }
 
 /**

@@ -21,6 +21,9 @@ interface Group {
 function groupsOf(stages: Stage[], parent: Stage | null): Group[] {
   const byLabel = new Map<string, Stage[]>();
   for (const stage of stages) {
+    // Numbered task items and YAML todos are numbered by their writer's list, not as headings: a gap there
+    // is a renumbered or removed task, rarely worth a finding, and never worth rewriting the list.
+    if (stage.source !== undefined && stage.source !== 'heading') continue;
     const list = byLabel.get(stage.label) ?? [];
     list.push(stage);
     byLabel.set(stage.label, list);

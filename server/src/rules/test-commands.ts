@@ -15,6 +15,7 @@ import { parseNodeId } from '../validation/runners/pytest';
 import type { Fix, RuleContext } from './types';
 import { allStages, stageName } from './stages';
 import { analyzeReferences } from './references-shared';
+import { inSubmodule } from './missingPathShapes';
 
 type Missing = Extract<Verdict, { status: 'file-missing' | 'test-not-found' }>;
 
@@ -54,6 +55,8 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
         if (verdict.status === 'unknown' && /syntax error/i.test(verdict.reason)) context.note(`\`${command.text}\` not checked: ${verdict.reason}`);
         if (verdict.status !== status) continue;
         if (verdict.status === 'file-missing' && stage.state !== 'done' && created.has(verdict.relPath)) continue;
+        // A test inside a git submodule is not in this checkout: nothing to say about it.
+        if (verdict.status === 'file-missing' && inSubmodule(workspace, verdict.relPath)) continue;
         const severity = findingSeverity(stage, verdict);
         context.report({
           message: message(stage, verdict, severity),

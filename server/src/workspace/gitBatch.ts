@@ -153,12 +153,14 @@ export function runGitWithInput(
   cwd: string,
   args: readonly string[],
   input: string,
-  options: { timeoutMs: number; maxBuffer: number; stopWhen?: (chunk: Buffer) => boolean },
+  options: { timeoutMs: number; maxBuffer: number; stopWhen?: (chunk: Buffer) => boolean; pathspecMagic?: boolean },
 ): Promise<{ ok: true; stdout: Buffer } | { ok: false; reason: string }> {
   return new Promise((resolvePromise) => {
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(git, [...SAFE_CONFIG, ...args], { cwd, env: GIT_ENV, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      // `pathspecMagic`: the caller marks every pathspec itself (`:(literal)`, `:(glob)`), so git must read magic.
+      const env = options.pathspecMagic ? { ...GIT_ENV, GIT_LITERAL_PATHSPECS: '0' } : GIT_ENV;
+      child = spawn(git, [...SAFE_CONFIG, ...args], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     } catch (error) {
       resolvePromise({ ok: false, reason: error instanceof Error ? error.message : String(error) });
       return;

@@ -39,7 +39,7 @@ export interface LogAnswer {
  * Parses `git log -z --format=%x01%H --name-status --no-renames` output, keeping the newest entry of each
  * wanted path (a file, or a directory through the files below it).
  */
-export function parseNameStatusLog(output: string, wanted: ReadonlySet<string>): LogAnswer {
+export function parseNameStatusLog(output: string, wanted: ReadonlySet<string>, bareNames: ReadonlyMap<string, string> = new Map()): LogAnswer {
   const touched: LogAnswer['touched'] = new Map();
   const fields = output.split('\0');
   let commit: string | null = null;
@@ -55,7 +55,11 @@ export function parseNameStatusLog(output: string, wanted: ReadonlySet<string>):
     const path = fields[i + 1];
     i++;
     if (path === undefined) break;
-    for (const key of keysOf(path, wanted)) if (!touched.has(key)) touched.set(key, { commit, order, status: field.charAt(0) });
+    const keys = keysOf(path, wanted);
+    // A bare name (`x.py`) was asked about wherever it lived: any folder's file of that name answers it.
+    const bare = bareNames.get(path.slice(path.lastIndexOf('/') + 1));
+    if (bare !== undefined && !keys.includes(bare)) keys.push(bare);
+    for (const key of keys) if (!touched.has(key)) touched.set(key, { commit, order, status: field.charAt(0) });
   }
   return { touched };
 }
@@ -202,13 +206,20 @@ export class PathHistory {
     const folderOf = (top: string) => (prefix === '' ? top : top.startsWith(`${prefix}/`) ? top.slice(prefix.length + 1) : null);
     const asked = [...new Set([...paths, ...docs])];
     const wanted = new Set(asked.map(topOf));
+    // A bare name a doc gives without its folder (`llm_client.py`) is looked for in every folder.
+    const bareNames = new Map(paths.filter((path) => /^[\w.@+-]+$/.test(path)).map((name) => [name, topOf(name)]));
+    // With bare names, every other pathspec is marked literal, so only the bare-name globs are patterns.
+    const magic = bareNames.size > 0;
+    const specs = magic
+      ? [...[...wanted].map((path) => `:(literal)${path}`), ...[...bareNames.keys()].map((name) => `:(glob)${prefix === '' ? '' : `${prefix}/`}**/${name}`)]
+      : [...wanted];
     this.queries++;
-    const log = await runGitWithInput(git, repo.top, ['log', '--stdin', '-z', '--full-history', '--format=%x01%H', '--name-status', '--no-renames', '--no-show-signature'], `HEAD\n--\n${[...wanted].join('\n')}\n`, options);
+    const log = await runGitWithInput(git, repo.top, ['log', '--stdin', '-z', '--full-history', '--format=%x01%H', '--name-status', '--no-renames', '--no-show-signature'], `HEAD\n--\n${specs.join('\n')}\n`, { ...options, pathspecMagic: magic });
     if (!log.ok) {
       for (const path of paths) this.pasts.set(path, { kind: 'unknown', reason: log.reason });
       return;
     }
-    const { touched } = parseNameStatusLog(log.stdout.toString('utf8'), wanted);
+    const { touched } = parseNameStatusLog(log.stdout.toString('utf8'), wanted, bareNames);
     const id = ++this.logs;
     for (const path of asked) {
       const entry = touched.get(topOf(path));
