@@ -205,8 +205,8 @@ describe('line drift anchored by content', () => {
   const before = ['import os', '', 'def load():', '    return 1', '}', '', 'def save():', '    pass'];
   it('moves a reference only to where its text is now', () => {
     const after = ['import os', 'import sys', 'import json', '', 'def load():', '    return 1', '}', '', 'def save():', '    pass'];
-    assert.deepEqual(driftByContent(before, after, 3, null), { status: 'moved', line: 5, endLine: null, anchor: 'def load():' });
-    assert.deepEqual(driftByContent(before, after, 3, 4), { status: 'moved', line: 5, endLine: 6, anchor: 'def load():' });
+    assert.deepEqual(driftByContent(before, after, 3, null), { status: 'moved', line: 5, endLine: null, anchor: 'def load():', shifted: true });
+    assert.deepEqual(driftByContent(before, after, 3, 4), { status: 'moved', line: 5, endLine: 6, anchor: 'def load():', shifted: true });
   });
   it('never anchors on a blank or trivial line', () => {
     for (const line of ['', '}', 'fi', 'return', '  );', 'end']) assert.equal(isAnchorLine(line), false, line);
@@ -220,7 +220,7 @@ describe('line drift anchored by content', () => {
   });
   it('finds a moved function by its text when the diff lost it', () => {
     const after = ['import os', '', 'def save():', '    pass', '', 'def load():', '    return 1', '}'];
-    assert.deepEqual(driftByContent(before, after, 3, null), { status: 'moved', line: 6, endLine: null, anchor: 'def load():' });
+    assert.deepEqual(driftByContent(before, after, 3, null), { status: 'moved', line: 6, endLine: null, anchor: 'def load():', shifted: false });
   });
 });
 
@@ -259,7 +259,7 @@ describe('planted rot in a real git repository', () => {
         '12 stale-line: Line 8 of src/helpers.py no longer holds render: it is now at line 4.',
         '13 missing-file: src/old_name.py does not exist: src/ has no old_name.py (looked in docs/ and the workspace root). Git shows it was renamed to src/new_name.py.',
         '14 missing-file: src/legacy.py does not exist: src/ has no legacy.py (looked in docs/ and the workspace root).',
-        '16 line-drift: `def parse(text):` has moved from lines 4-5 to 8-9 of src/helpers.py since this doc was last committed: 4 lines were inserted above it.',
+        '16 line-drift: `def parse(text):` has moved from lines 4-5 to 8-9 of src/helpers.py since this doc was last committed: code was moved around it (not only added or removed above it).',
       ]);
       const titles = checked.findings.flatMap((finding) => finding.fixes.map((fix) => fix.title));
       assert.ok(titles.includes('Update the reference to line 7 (where `exec app --port "$PORT"` is now)'), titles.join('\n'));

@@ -279,7 +279,12 @@ function boxAt(model: DocModel, lines: LineIndex, line: number): boolean | null 
 function isHistory(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, relPaths: readonly string[]): boolean {
   const history = workspace.folder.pathHistory;
   if (!history) return false;
-  const existed = relPaths.filter((path) => history.past(path)?.kind === 'existed');
+  // Only a removal git has recorded makes history; a file HEAD still has but the working tree lacks was
+  // moved or deleted by hand just now, and the doc is not yet behind the code.
+  const existed = relPaths.filter((path) => {
+    const past = history.past(path);
+    return past?.kind === 'existed' && past.removedInHistory;
+  });
   if (existed.length === 0) return false;
   const read = (relPath: string) => {
     const resolved = workspace.folder.resolver.resolve(relPath);

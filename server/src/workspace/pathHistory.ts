@@ -23,7 +23,8 @@ import { runGitWithInput } from './gitBatch';
 /** What history says about one folder-relative path. */
 export type PathPast =
   /** The path was committed once; `lastCommit` last touched it (usually its removal). */
-  | { kind: 'existed'; lastCommit: string; renamedTo: string | null }
+  /** `removedInHistory`: the last commit that touched it removed it or made it a link (false: HEAD still has the file; its removal is not committed). */
+  | { kind: 'existed'; lastCommit: string; renamedTo: string | null; removedInHistory: boolean }
   /** No commit on HEAD's history ever had the path. */
   | { kind: 'never' };
 
@@ -239,7 +240,7 @@ export class PathHistory {
         continue;
       }
       const to = renames.get(entry.commit)?.get(topOf(path));
-      this.pasts.set(path, { kind: 'existed', lastCommit: entry.commit, renamedTo: to === undefined ? null : folderOf(to) });
+      this.pasts.set(path, { kind: 'existed', lastCommit: entry.commit, renamedTo: to === undefined ? null : folderOf(to), removedInHistory: entry.status === 'D' || entry.status === 'T' });
     }
   }
 }
