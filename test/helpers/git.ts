@@ -6,9 +6,18 @@ const ISOLATED_ENV = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFI
 
 /** Runs `git args...` in `cwd` with a fixed identity and returns its standard output; throws on failure. */
 export function git(cwd: string, ...args: string[]): string {
+  return runGit(cwd, ISOLATED_ENV, args);
+}
+
+/** `git args...` committed at `date` (ISO 8601), for tests that place commits in time. */
+export function gitAt(cwd: string, date: string, ...args: string[]): string {
+  return runGit(cwd, { ...ISOLATED_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, args);
+}
+
+function runGit(cwd: string, env: NodeJS.ProcessEnv, args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=DocPlan Test', '-c', 'user.email=docplan@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
     cwd,
-    env: ISOLATED_ENV,
+    env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -135,6 +135,39 @@ describe('an item ticked in the working tree', () => {
   });
 });
 
+describe('an item naming a file by its bare name', () => {
+  it('asks git about the one file of that name in the folder: a change to it between adding and ticking is no finding', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docplan-done-bare-'));
+    try {
+      mkdirSync(join(dir, 'docs'));
+      mkdirSync(join(dir, 'ci/workflows'), { recursive: true });
+      const plan = (box: string) =>
+        ['# Plan: Faster CI', '', '**Goal**: CI runs in under 10 minutes.', '', '## Stage 1: Cache the build', '', '### Objective', '', 'Cache compiler output in CI.', '', '### Changes', '', `- ${box} Turn the compiler cache on in \`nightly.yml\``, '', '### Validation', '', '- [ ] `make check`', ''].join('\n');
+      writeFileSync(join(dir, 'docs/plan.md'), plan('[ ]'));
+      writeFileSync(join(dir, 'ci/workflows/nightly.yml'), 'steps: []\n');
+      git(dir, 'init', '-q');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'plan');
+      writeFileSync(join(dir, 'ci/workflows/nightly.yml'), 'steps: [cache]\n');
+      git(dir, 'commit', '-q', '-am', 'cache the build');
+      writeFileSync(join(dir, 'docs/plan.md'), plan('[x]'));
+      git(dir, 'commit', '-q', '-am', 'tick');
+      const changed = (await completionFindings(dir)).filter((finding) => finding.code === 'completion-without-change');
+      assert.deepEqual(changed, []);
+      // The twin: ticked without the file changing is reported, naming the file git was asked about.
+      writeFileSync(join(dir, 'docs/plan.md'), plan('[ ]').replace('## Stage 1', '## Stage 1').replace('Turn the compiler', 'Pin the compiler'));
+      git(dir, 'commit', '-q', '-am', 'another item');
+      writeFileSync(join(dir, 'docs/plan.md'), plan('[x]').replace('Turn the compiler', 'Pin the compiler'));
+      git(dir, 'commit', '-q', '-am', 'tick it');
+      const unchanged = (await completionFindings(dir)).filter((finding) => finding.code === 'completion-without-change');
+      assert.equal(unchanged.length, 1, JSON.stringify(unchanged));
+      assert.match(unchanged[0].message, /`ci\/workflows\/nightly\.yml` did not change between/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a cached check', () => {
   it('is redone when the recorded results change, though neither the plan, its files nor HEAD moved', async () => {
     const repo = buildCompletionRepo();

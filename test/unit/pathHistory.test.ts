@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { git } from '../helpers/git';
+import { git, gitAt } from '../helpers/git';
 import { checkTextPrepared } from '../../server/src/check';
 import { defaultConfig } from '../../server/src/config/config';
 import { FolderWorkspace } from '../../server/src/workspace/workspace';
@@ -160,6 +160,42 @@ describe('missing paths judged with git history', () => {
     }
   });
 
+  it('a doc that came to its path right after a file was removed names it knowingly; one written months later does not', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'docplan-aftermath-'));
+    const write = (path: string, text: string) => {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    const handoff = (title: string) =>
+      ['---', 'docplan: plan', '---', `# Plan: ${title}`, '', '**Goal**: the alert tests run again.', '', '## Stage 1: Bring the tests back', '', '### Objective', '', 'Restore `tests/alerts_test.py` from git and keep its retry cases.', '', '### Changes', '', '- [ ] Drop the pager cases', '', '### Validation', '', '- [ ] `make check`', ''].join('\n');
+    try {
+      gitAt(root, '2026-01-05T10:00:00Z', 'init', '-q');
+      write('tests/alerts_test.py', 'def test_retry():\n    pass\n');
+      write('tests/conftest.py', 'PAGER = None\n');
+      write('tools/old/plan.md', handoff('Alerts, first take'));
+      gitAt(root, '2026-01-05T10:00:00Z', 'add', '-A');
+      gitAt(root, '2026-01-05T10:00:00Z', 'commit', '-q', '-m', 'alerts');
+      gitAt(root, '2026-03-01T09:00:00Z', 'rm', '-q', '-r', 'tests/alerts_test.py', 'tools/old');
+      gitAt(root, '2026-03-01T09:00:00Z', 'commit', '-q', '-m', 'cleanup removed too much');
+      // The same afternoon: a handoff to restore the file, and the old plan carried to its new tree.
+      write('docs/restore.md', handoff('Restore the alert tests'));
+      write('tools/new/plan.md', handoff('Alerts, first take'));
+      gitAt(root, '2026-03-01T15:00:00Z', 'add', '-A');
+      gitAt(root, '2026-03-01T15:00:00Z', 'commit', '-q', '-m', 'handoff');
+      // Months later, a plan that treats the file as still there: wrong from birth.
+      write('docs/later.md', handoff('Retry alerts'));
+      gitAt(root, '2026-07-01T09:00:00Z', 'add', '-A');
+      gitAt(root, '2026-07-01T09:00:00Z', 'commit', '-q', '-m', 'later plan');
+      assert.deepEqual(await findings(root, 'docs/restore.md'), []);
+      assert.deepEqual(await findings(root, 'tools/new/plan.md'), []);
+      const later = await findings(root, 'docs/later.md');
+      assert.equal(later.length, 1, later.join('\n'));
+      assert.match(later[0], /^12 missing-file: tests\/alerts_test\.py does not exist/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('asks git once per batch, and not at all when nothing is missing', async () => {
     const t = repository();
     try {
@@ -201,8 +237,12 @@ describe('missing paths judged with git history', () => {
     const older = 'b'.repeat(40);
     const log = `\x01${hash}\0\nD\0src/x.py\0\x01${older}\0\nA\0src/x.py\0\nA\0lib/y/z.py\0`;
     const { touched } = parseNameStatusLog(log, new Set(['src/x.py', 'lib/y']));
-    assert.deepEqual(touched.get('src/x.py'), { commit: hash, order: 0, status: 'D' });
-    assert.deepEqual(touched.get('lib/y'), { commit: older, order: 1, status: 'A' });
+    assert.deepEqual(touched.get('src/x.py'), { commit: hash, order: 0, time: 0, status: 'D' });
+    assert.deepEqual(touched.get('lib/y'), { commit: older, order: 1, time: 0, status: 'A' });
+    // With commit times: the newest and the oldest commit of each path.
+    const timed = parseNameStatusLog(`\x01${hash} 200\0\nD\0src/x.py\0\x01${older} 100\0\nA\0src/x.py\0`, new Set(['src/x.py']));
+    assert.deepEqual(timed.touched.get('src/x.py'), { commit: hash, order: 0, time: 200, status: 'D' });
+    assert.deepEqual(timed.arrived.get('src/x.py'), { commit: older, order: 1, time: 100, status: 'A' });
     const renames = parseRenames(`${hash}\0R091\0src/x.py\0lib/x.py\0M\0README.md\0`);
     assert.equal(renames.get(hash)?.get('src/x.py'), 'lib/x.py');
   });

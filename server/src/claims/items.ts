@@ -82,11 +82,22 @@ function rawItems(model: DocModel, lines: LineIndex, folder: FolderWorkspace): R
         raw.push({ item, stage, part, key: null, claims: [], files: [] });
         continue;
       }
-      const files = namedPathsOfText(text).filter((path) => claimPath(folder, path) !== null);
+      const files = namedPathsOfText(text)
+        .filter((path) => claimPath(folder, path) !== null)
+        .map((path) => namedFile(folder, path));
       raw.push({ item, stage, part, key: itemKey(text), claims: claimsOfText(text), files });
     }
   }
   return raw;
+}
+
+/**
+ * The folder-relative file an item's code span names: a bare name (`ci.yml`) that is not at the root is
+ * the one file of that name anywhere in the folder, so that git is asked about the file the item meant.
+ */
+function namedFile(folder: FolderWorkspace, path: string): string {
+  if (path.includes('/') || folder.index.kindOf(path) !== 'none') return path;
+  return folder.index.uniqueByBasename(path) ?? path;
 }
 
 /** Folder-relative paths the doc's task items claim to create or add symbols to (for the history of missing ones). */

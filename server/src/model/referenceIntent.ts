@@ -41,6 +41,8 @@ const CREATE_ON_LINE = /\((?:new(?: file)?|to be created|to create|created in th
 const DELETE_ON_LINE = /\((?:removed|deleted|delete|remove|to be (?:removed|deleted)|gone)\)|\[(?:removed|deleted)\]|\((?:replaced|superseded|renamed|moved|merged)\s+(?:by|to|into|with)\b/i;
 
 const CREATE_CELL = /^\s*(?:\*\*)?(?:new|create|created|add|added|new file)(?:\*\*)?\s*$/i;
+/** A change cell that opens with a create verb and goes on: "Add upload UI", "NEW: hash utilities". */
+const CREATE_CELL_LEAD = /^\s*(?:\*\*)?(?:new|create[sd]?|add(?:ed|s)?)(?:\*\*)?\s*(?::\s*|\s+(?!to\b|in\b|into\b|inside\b|on\b))\S/i;
 const DELETE_CELL = /^\s*(?:\*\*)?(?:delete|deleted|remove|removed|gone|replaced by)\b/i;
 
 /** A heading or lead-in that speaks of files being created ("New files", "Files to create"). */
@@ -62,6 +64,9 @@ export function fileIntent(model: DocModel, lines: LineIndex, reference: Referen
     const cells = lineText.split('|');
     if (cells.some((cell) => DELETE_CELL.test(cell))) return 'delete';
     if (cells.some((cell) => CREATE_CELL.test(cell))) return 'create';
+    // "| `x.jsx` | Add the upload form |": the change column of a file table opens with "Add" or "New:".
+    const own = countOf(before, '|');
+    if (cells.some((cell, at) => at !== own && CREATE_CELL_LEAD.test(cell))) return 'create';
   }
   // What a task item's own words claim for this file (the completion checks read the same claims).
   const claimed = itemClaimFor(lineText, reference.path);

@@ -27,6 +27,7 @@ export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference
   if (USERS_OWN_BEFORE.test(before)) return "a file of the user's own project";
   if (WRITTEN_ELSEWHERE.test(line)) return 'a file written into another tree';
   if (plannedBeside(workspace, relPath)) return 'planned by an open task beside the doc';
+  if (listKinPlanned(workspace, lines, reference.range.start.line)) return 'listed with files open tasks beside the doc plan';
   if (inSubmodule(workspace, relPath)) return 'inside a git submodule';
   const index = workspace.folder.index;
   const dir = docDirOf(relPath);
@@ -86,6 +87,28 @@ function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
     }
     return false;
   });
+}
+
+const LIST_ITEM = /^(\s*)(?:[-*+]|\d+[.)])\s/;
+
+/**
+ * True when the list item at `line` sits among items (the same list, same indent) whose files an open task
+ * beside the doc plans: a design's "Property test files:" list whose tasks were written for most of them.
+ */
+function listKinPlanned(workspace: DocWorkspace, lines: LineIndex, line: number): boolean {
+  if (factsOf(workspace).tasks === null) return false;
+  const indent = LIST_ITEM.exec(lines.lineText(line))?.[1];
+  if (indent === undefined) return false;
+  const kin = (at: number) => {
+    const item = LIST_ITEM.exec(lines.lineText(at));
+    return item !== null && item[1] === indent;
+  };
+  for (const step of [-1, 1]) {
+    for (let at = line + step; at >= 0 && at < lines.lineCount && at >= line - 30 && at <= line + 30 && kin(at); at += step) {
+      for (const match of lines.lineText(at).matchAll(/`([^`\s]+\/[^`\s]+)`/g)) if (plannedBeside(workspace, match[1])) return true;
+    }
+  }
+  return false;
 }
 
 /** True when the path lies inside a git submodule of the folder (`.gitmodules`): its files are not in this checkout. */

@@ -24,7 +24,8 @@ import { decodeLinkPath, docDirOf } from '../workspace/paths';
 import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
 import { contentDrift, judgeLines, lineText, relocationEdit } from './referenceLines';
-import { docFinished, docHasOpenWork, presentsCurrentSystem, workStateAt } from '../claims/record';
+import { workStateAt } from '../claims/record';
+import { isHistory } from './referenceHistory';
 import { notRotShape } from './missingPathShapes';
 import { landedAs } from '../claims/verify';
 import type { Fix, RuleContext } from './types';
@@ -268,39 +269,6 @@ function boxAt(model: DocModel, lines: LineIndex, line: number): boolean | null 
     if (box) holder = { start, checked: box[1] !== ' ' };
   }
   return holder?.checked ?? null;
-}
-
-/**
- * True when a path missing now is history where the doc names it: a commit once had it (one of `relPaths`,
- * the readings of the reference), and the place is a record of finished work (a ticked task, a done stage,
- * a finished plan), or a plan part marking no progress that was last committed before the path went away.
- * A design that presents the current system and open work are never history: a reader acts on them.
- */
-function isHistory(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, relPaths: readonly string[]): boolean {
-  const history = workspace.folder.pathHistory;
-  if (!history) return false;
-  // Only a removal git has recorded makes history; a file HEAD still has but the working tree lacks was
-  // moved or deleted by hand just now, and the doc is not yet behind the code.
-  const existed = relPaths.filter((path) => {
-    const past = history.past(path);
-    return past?.kind === 'existed' && past.removedInHistory;
-  });
-  if (existed.length === 0) return false;
-  const read = (relPath: string) => {
-    const resolved = workspace.folder.resolver.resolve(relPath);
-    const file = resolved.kind === 'inside' ? workspace.folder.files.text(resolved.absPath) : null;
-    return file?.ok ? file.text : null;
-  };
-  if (presentsCurrentSystem(model, lines, workspace.docRelPath, read)) return false;
-  const when = existed.map((path) => history.changeVersusDoc(workspace.docRelPath, path));
-  // Committed together with the change that removed the path: the doc describes that change, its own work.
-  if (when.includes('same')) return true;
-  const state = workStateAt(model, lines, reference.range.start.line);
-  if (state !== 'unmarked') return state === 'finished';
-  if (docFinished(model, lines, workspace.docRelPath, read)) return true;
-  // A plan that marks no progress at all, last committed before the change that removed the path, names
-  // the tree of its time. A plan with open work anywhere is live.
-  return !docHasOpenWork(model) && when.includes('after');
 }
 
 /** A bare name several files carry: a line number past the end of every one of them is still a finding. */

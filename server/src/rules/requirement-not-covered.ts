@@ -1,5 +1,5 @@
 import type { Rule } from './types';
-import { requirementsLines, requirementsOf } from './requirementsRefs';
+import { requirementIdsInText, requirementsLines, requirementsOf } from './requirementsRefs';
 import { isProfile } from './profiles';
 import { siblingModel } from './siblings';
 
@@ -24,7 +24,7 @@ export const requirementNotCovered: Rule = {
     const lines = requirementsLines(tasks);
     // A task list that traces nothing does not use the convention: silence.
     if (lines.length === 0) return;
-    const covered = new Set(lines.flatMap((line) => line.ids.map((id) => id.split('.')[0])));
+    const covered = new Set([...lines.flatMap((line) => line.ids), ...requirementIdsInText(tasks.text)].map((id) => id.split('.')[0]));
     for (const entry of requirements.values()) {
       if (covered.has(entry.number) || SAYS_WHAT_IS_LEFT_OUT.test(entry.section.heading.text)) continue;
       context.report({ message: `Requirement ${entry.number} is named by no task in tasks.md (no _Requirements: ${entry.number}.x_ line).`, range: entry.section.heading.range });

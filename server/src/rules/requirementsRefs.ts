@@ -35,17 +35,36 @@ export interface RequirementsLine {
 export function requirementsLines(model: DocModel): RequirementsLine[] {
   const lines: RequirementsLine[] = [];
   for (const item of model.items) {
-    const match = REQUIREMENTS_LINE.exec(item.text.trim());
-    if (!match) continue;
-    const ids = match[1]
-      .replace(/\([^)]*\)/g, '')
-      .split(/[,;]|\band\b/)
-      .flatMap((part) => rangeIds(part))
-      .map((id) => id.trim().replace(/[_*.]+$/, ''))
-      .filter((id) => /^\d+(?:\.\d+)*$/.test(id));
+    const ids = requirementIdsOf(item.text);
     if (ids.length > 0) lines.push({ item, ids });
   }
   return lines;
+}
+
+/** The ids a `_Requirements: 1.1, 2.3–2.5_` text names (none when it is not such a line). */
+function requirementIdsOf(text: string): string[] {
+  const match = REQUIREMENTS_LINE.exec(text.trim());
+  if (!match) return [];
+  return match[1]
+    .replace(/\([^)]*\)/g, '')
+    .split(/[,;]|\band\b/)
+    .flatMap((part) => rangeIds(part))
+    .map((id) => id.trim().replace(/[_*.]+$/, ''))
+    .filter((id) => /^\d+(?:\.\d+)*$/.test(id));
+}
+
+/**
+ * Every id a `- _Requirements:_` line of the text names, read line by line: a long task body whose
+ * continuation paragraphs are indented past the item's content turns into indented code for Markdown, and
+ * the trace line after it with it, though the author wrote it as the task's last bullet.
+ */
+export function requirementIdsInText(text: string): string[] {
+  const ids: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
+    if (bullet && /requirements?/i.test(bullet[1])) ids.push(...requirementIdsOf(bullet[1]));
+  }
+  return ids;
 }
 
 /**

@@ -30,25 +30,40 @@ export type PathPast =
 
 const OBJECT_ID = /^[0-9a-f]{40,64}$/;
 
-/** One parsed `git log --name-status` answer: per wanted path, its newest commit, position and status. */
+/** One commit's place in a log: its id, position (0 = newest), commit time (Unix seconds, 0 unknown) and the path's status letter. */
+export interface LogEntry {
+  commit: string;
+  order: number;
+  time: number;
+  status: string;
+}
+
+/** One parsed `git log --name-status` answer: per wanted path, its newest and its oldest commit. */
 export interface LogAnswer {
-  /** Top-relative path -> newest commit touching it, its position (0 = newest) and its status letter there. */
-  touched: Map<string, { commit: string; order: number; status: string }>;
+  /** Top-relative path -> the newest commit touching it. */
+  touched: Map<string, LogEntry>;
+  /** Top-relative path -> the oldest commit touching it (for a doc: when it came to its path). */
+  arrived: Map<string, LogEntry>;
 }
 
 /**
- * Parses `git log -z --format=%x01%H --name-status --no-renames` output, keeping the newest entry of each
- * wanted path (a file, or a directory through the files below it).
+ * Parses `git log -z --format=%x01%H %ct --name-status --no-renames` output (the time is optional),
+ * keeping the newest and the oldest entry of each wanted path (a file, or a directory through the files
+ * below it).
  */
 export function parseNameStatusLog(output: string, wanted: ReadonlySet<string>, bareNames: ReadonlyMap<string, string> = new Map()): LogAnswer {
   const touched: LogAnswer['touched'] = new Map();
+  const arrived: LogAnswer['arrived'] = new Map();
   const fields = output.split('\0');
   let commit: string | null = null;
+  let time = 0;
   let order = -1;
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i].replace(/^\n/, '');
     if (field.startsWith('\x01')) {
-      commit = field.slice(1);
+      const [id, seconds] = field.slice(1).split(' ');
+      commit = id;
+      time = Number(seconds) || 0;
       order++;
       continue;
     }
@@ -60,9 +75,13 @@ export function parseNameStatusLog(output: string, wanted: ReadonlySet<string>, 
     // A bare name (`x.py`) was asked about wherever it lived: any folder's file of that name answers it.
     const bare = bareNames.get(path.slice(path.lastIndexOf('/') + 1));
     if (bare !== undefined && !keys.includes(bare)) keys.push(bare);
-    for (const key of keys) if (!touched.has(key)) touched.set(key, { commit, order, status: field.charAt(0) });
+    for (const key of keys) {
+      const entry = { commit, order, time, status: field.charAt(0) };
+      if (!touched.has(key)) touched.set(key, entry);
+      arrived.set(key, entry);
+    }
   }
-  return { touched };
+  return { touched, arrived };
 }
 
 /** The wanted keys a changed path answers: itself, and each folder above it that was asked about. */
@@ -112,8 +131,10 @@ export class PathHistory {
   private head: string | null = null;
   private headCheckedAt = 0;
   private readonly pasts = new Map<string, PathPast | Unknown>();
-  /** Folder-relative path -> position of its newest commit in the log that answered it, with that log's id. */
-  private readonly orders = new Map<string, { log: number; order: number }>();
+  /** Folder-relative path -> position and time of its newest commit in the log that answered it, with that log's id. */
+  private readonly orders = new Map<string, { log: number; order: number; time: number }>();
+  /** Folder-relative doc path -> position and time of the oldest commit that had it at that path. */
+  private readonly arrivals = new Map<string, { log: number; order: number; time: number }>();
   private logs = 0;
   /** `git log` processes started (for tests: one per batch of new paths). */
   queries = 0;
@@ -164,10 +185,24 @@ export class PathHistory {
     return path.order === doc.order ? 'same' : path.order < doc.order ? 'after' : 'before';
   }
 
+  /**
+   * True when the doc came to its path within `windowSeconds` after `relPath` was removed: it was written
+   * (or moved here) in the wake of that removal, knowing the file is gone (a handoff to restore deleted
+   * tests, a plan carried off a tree that a rewrite replaced). False when git cannot place both.
+   */
+  docArrivedAfterRemoval(docRelPath: string, relPath: string, windowSeconds: number): boolean {
+    const path = this.orders.get(relPath);
+    const arrived = this.arrivals.get(docRelPath);
+    if (!path || !arrived || path.log !== arrived.log || path.time === 0 || arrived.time === 0) return false;
+    // A later commit (a smaller position in the log), within the window.
+    return arrived.order < path.order && arrived.time - path.time <= windowSeconds;
+  }
+
   /** Forgets every answer (a commit, checkout or reset moved HEAD). */
   invalidate(): void {
     this.pasts.clear();
     this.orders.clear();
+    this.arrivals.clear();
     this.head = null;
   }
 
@@ -187,6 +222,7 @@ export class PathHistory {
     if (this.head !== null && this.head !== value) {
       this.pasts.clear();
       this.orders.clear();
+      this.arrivals.clear();
     }
     this.head = value;
   }
@@ -215,16 +251,20 @@ export class PathHistory {
       ? [...[...wanted].map((path) => `:(literal)${path}`), ...[...bareNames.keys()].map((name) => `:(glob)${prefix === '' ? '' : `${prefix}/`}**/${name}`)]
       : [...wanted];
     this.queries++;
-    const log = await runGitWithInput(git, repo.top, ['log', '--stdin', '-z', '--full-history', '--format=%x01%H', '--name-status', '--no-renames', '--no-show-signature'], `HEAD\n--\n${specs.join('\n')}\n`, { ...options, pathspecMagic: magic });
+    const log = await runGitWithInput(git, repo.top, ['log', '--stdin', '-z', '--full-history', '--format=%x01%H %ct', '--name-status', '--no-renames', '--no-show-signature'], `HEAD\n--\n${specs.join('\n')}\n`, { ...options, pathspecMagic: magic });
     if (!log.ok) {
       for (const path of paths) this.pasts.set(path, { kind: 'unknown', reason: log.reason });
       return;
     }
-    const { touched } = parseNameStatusLog(log.stdout.toString('utf8'), wanted, bareNames);
+    const { touched, arrived } = parseNameStatusLog(log.stdout.toString('utf8'), wanted, bareNames);
     const id = ++this.logs;
     for (const path of asked) {
       const entry = touched.get(topOf(path));
-      if (entry) this.orders.set(path, { log: id, order: entry.order });
+      if (entry) this.orders.set(path, { log: id, order: entry.order, time: entry.time });
+    }
+    for (const doc of docs) {
+      const entry = arrived.get(topOf(doc));
+      if (entry) this.arrivals.set(doc, { log: id, order: entry.order, time: entry.time });
     }
     // Where each removed path went: the renames of the commits that removed them, in one process.
     const deleting = [...new Set(paths.map((path) => touched.get(topOf(path))).filter((entry) => entry?.status === 'D').map((entry) => entry!.commit))];
