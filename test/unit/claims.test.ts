@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { claimsOfText, namedPathsOfText, taskText } from '../../server/src/model/itemClaims';
-import { itemKey, parseDocLog, parseNameLog } from '../../server/src/claims/history';
+import { itemKey, parseDocLog, parseDocLogs, parseNameLog } from '../../server/src/claims/history';
 import { buildModel } from '../../server/src/model/build';
 import { fileIntent } from '../../server/src/model/referenceIntent';
 
@@ -67,6 +67,33 @@ describe('item history from git output', () => {
     const tasks = parseDocLog(log);
     assert.deepEqual(tasks.get(itemKey('Create `a.py`')), { added: 'aaa', ticked: 'bbb', lastTicked: true });
     assert.deepEqual(tasks.get('Polish'), { added: 'aaa', ticked: null, lastTicked: false });
+  });
+
+  it('keeps the items of several docs of one log apart, by the patch header of each', () => {
+    const log = [
+      '\x01aaa',
+      'diff --git a/docs/a.md b/docs/a.md',
+      '+++ b/docs/a.md',
+      '+- [ ] Create `a.py`',
+      'diff --git a/docs/b.md b/docs/b.md',
+      '+++ b/docs/b.md',
+      '+- [x] Create `a.py`',
+      'diff --git a/docs/other.md b/docs/other.md',
+      '+++ b/docs/other.md',
+      '+- [x] Polish',
+      '\x01bbb',
+      'diff --git a/docs/a.md b/docs/a.md',
+      '+++ b/docs/a.md',
+      '+- [x] Create `a.py`',
+      'diff --git "a/docs/caf\\303\\251 \\"v2\\".md" "b/docs/caf\\303\\251 \\"v2\\".md"',
+      '+++ "b/docs/caf\\303\\251 \\"v2\\".md"',
+      '+- [ ] Polish',
+    ].join('\n');
+    const docs = parseDocLogs(log, new Set(['docs/a.md', 'docs/b.md', 'docs/caf\u00e9 "v2".md']));
+    assert.deepEqual(docs.get('docs/a.md')?.get(itemKey('Create `a.py`')), { added: 'aaa', ticked: 'bbb', lastTicked: true });
+    assert.deepEqual(docs.get('docs/b.md')?.get(itemKey('Create `a.py`')), { added: 'aaa', ticked: 'aaa', lastTicked: true });
+    assert.equal(docs.has('docs/other.md'), false, 'a doc that was not asked about is skipped');
+    assert.deepEqual(docs.get('docs/caf\u00e9 "v2".md')?.get('Polish'), { added: 'bbb', ticked: null, lastTicked: false });
   });
 
   it('lists the commits in order with the files each changed', () => {

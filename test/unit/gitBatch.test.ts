@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { generateTree, type GeneratedTree } from '../../bench/tree';
 import { FileCache } from '../../server/src/workspace/fileCache';
 import { GitHistory } from '../../server/src/workspace/git';
+import { itemKey, loadItemHistoriesMany, type DocQuestions } from '../../server/src/claims/history';
 
 const temp = mkdtempSync(join(tmpdir(), 'docplan-gitbatch-'));
 let tree: GeneratedTree;
@@ -68,6 +69,37 @@ describe('git history as a batch', () => {
     }
     single.close();
     assert.ok(moved > 0, 'the history moved some referenced lines');
+  });
+
+  it('asks about the checklist items of every doc with a fixed number of git processes, answering as doc by doc', async () => {
+    const asks: DocQuestions[] = tree.planDocs.map((docAbsPath) => ({
+      docAbsPath,
+      questions: readFileSync(docAbsPath, 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+          const item = /^\s*- \[([ x])\] (.*)$/.exec(line);
+          const files = item ? [...item[2].matchAll(/`((?:services|web|pkg)\/[^`:\s]+)/g)].map((match) => match[1]) : [];
+          return item && files.length > 0 ? [{ key: itemKey(item[2]), checked: item[1] === 'x', files }] : [];
+        }),
+    }));
+    const asked = asks.filter((ask) => ask.questions.length > 0);
+    assert.ok(asked.length >= 5, `enough docs with items naming files (${asked.length})`);
+    rmSync(calls, { force: true });
+    const batch = await loadItemHistoriesMany(tree.root, asked, git);
+    const used = gitCalls().filter((call) => !call.includes('rev-parse'));
+    assert.ok(used.length <= 3, `two logs and one status for ${asked.length} docs, got ${used.length}:\n${used.join('\n')}`);
+    let items = 0;
+    for (const ask of asked) {
+      const alone = (await loadItemHistoriesMany(tree.root, [ask])).get(ask.docAbsPath);
+      const together = batch.get(ask.docAbsPath);
+      assert.ok(together && 'items' in together && alone && 'items' in alone, ask.docAbsPath);
+      // Positions are relative to each log; the commits and the verdicts must agree.
+      const plain = (items: typeof together.items) =>
+        [...items].map(([key, item]) => [key, item.added.hash, item.ticked === null || item.ticked === 'working-tree' ? item.ticked : item.ticked.hash, item.filesChanged]);
+      assert.deepEqual(plain(together.items), plain(alone.items), ask.docAbsPath);
+      items += together.items.size;
+    }
+    assert.ok(items > 0, 'git knew when some items were added');
   });
 
   it('starts no git process for docs without files to map', async () => {

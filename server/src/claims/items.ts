@@ -1,7 +1,7 @@
 /**
  * The completion picture of a plan's checklist items: for each item, the claims its words make, how they
  * fare in the workspace, the files it names, and what git says about when it was added and ticked. Built
- * once per model (cached) from what `prepareCompletion` loaded; read by the three completion rules,
+ * once per model (cached) from what `prepareCompletionMany` loaded; read by the three completion rules,
  * `docplan sync` and `docplan status`.
  */
 import { statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { LineIndex } from '../model/text';
 import type { DocModel, ListItem, Stage } from '../model/types';
 import type { DocWorkspace, FolderWorkspace } from '../workspace/workspace';
 import { claimsOfText, namedPathsOfText, taskText, type Claim } from '../model/itemClaims';
-import { itemKey, loadItemHistories, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
+import { itemKey, loadItemHistoriesMany, type DocItemHistories, type ItemHistory, type ItemQuestion } from './history';
 import { claimPath, verifyClaim, type ClaimVerdict } from './verify';
 import { isUnknown, type Unknown } from '../workspace/git';
 import { readResults, resultsPath, resultsSignature, type ReadResults } from '../evidence/results';
@@ -115,12 +115,11 @@ export function claimedPaths(folder: FolderWorkspace, model: DocModel): string[]
 }
 
 /**
- * Loads what the completion rules read for a doc: the folder's recorded results, symbols of the files
- * symbol claims name, and git's answers about the doc's items. Never rejects.
+ * Loads what the completion rules read for docs: the folder's recorded results, symbols of the files
+ * symbol claims name, and git's answers about the docs' items, asked in one batch. Never rejects.
  */
-export async function prepareCompletion(folder: FolderWorkspace, model: DocModel, docAbsPath: string): Promise<void> {
+export async function prepareCompletionMany(folder: FolderWorkspace, docs: readonly { model: DocModel; docAbsPath: string }[]): Promise<void> {
   try {
-    const lines = new LineIndex(model.text);
     const state = stateOf(folder);
     const now = Date.now();
     const pending: Promise<unknown>[] = [];
@@ -128,11 +127,17 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
     // synchronously, like .docplan.json: it is small, and the read never touches the file.
     const signature = resultsSignature(folder.root);
     if (state.results === null || state.results.signature !== signature) state.results = { ...readResults(folder.root, { setAside: false }), signature };
-    const raw = rawItems(model, lines, folder);
-    const symbolFiles = raw.flatMap((entry) => entry.claims.filter((claim) => claim.kind === 'defines').map((claim) => claimPath(folder, claim.path)).filter((path): path is string => path !== null));
-    // Loading tree-sitter costs a few hundred milliseconds once: only when an item claims a symbol.
-    if (symbolFiles.length > 0) pending.push(folder.symbols.prepare(symbolFiles));
-    if (folder.git !== null) {
+    const symbolFiles: string[] = [];
+    const asks: { docAbsPath: string; questions: ItemQuestion[]; question: string }[] = [];
+    for (const { model, docAbsPath } of docs) {
+      const raw = rawItems(model, new LineIndex(model.text), folder);
+      for (const entry of raw) {
+        for (const claim of entry.claims) {
+          const path = claim.kind === 'defines' ? claimPath(folder, claim.path) : null;
+          if (path !== null) symbolFiles.push(path);
+        }
+      }
+      if (folder.git === null) continue;
       const questions: ItemQuestion[] = raw
         .filter((entry) => entry.key !== null && entry.files.length > 0)
         .map((entry) => ({ key: entry.key!, checked: entry.item.checked === true, files: entry.files }));
@@ -141,9 +146,19 @@ export async function prepareCompletion(folder: FolderWorkspace, model: DocModel
       const stamps = [...new Set(questions.flatMap((entry) => entry.files))].map((path) => fileStamp(claimPath(folder, path)));
       const question = JSON.stringify([questions, stamps]);
       const cached = state.histories.get(docAbsPath);
-      if (questions.length > 0 && (!cached || cached.question !== question || now - cached.at > HISTORY_TTL_MS)) {
-        pending.push(loadItemHistories(folder.root, docAbsPath, questions).then((value) => state.histories.set(docAbsPath, { question, at: Date.now(), value })));
-      }
+      if (questions.length > 0 && (!cached || cached.question !== question || now - cached.at > HISTORY_TTL_MS)) asks.push({ docAbsPath, questions, question });
+    }
+    // Loading tree-sitter costs a few hundred milliseconds once: only when an item claims a symbol.
+    if (symbolFiles.length > 0) pending.push(folder.symbols.prepare(symbolFiles));
+    if (asks.length > 0) {
+      pending.push(
+        loadItemHistoriesMany(folder.root, asks).then((answers) => {
+          for (const ask of asks) {
+            const value = answers.get(ask.docAbsPath);
+            if (value) state.histories.set(ask.docAbsPath, { question: ask.question, at: Date.now(), value });
+          }
+        }),
+      );
     }
     await Promise.allSettled(pending);
   } catch {

@@ -73,7 +73,7 @@ export class FolderWorkspaces {
     let folder = this.folders.get(root);
     if (!folder) {
       // A check run reads a snapshot of the tree: files and listings are read once, not re-validated per use.
-      folder = new FolderWorkspace(root, { validate: 'events', git: this.git });
+      folder = new FolderWorkspace(root, { validate: 'events', git: this.git, wordIndex: true });
       this.folders.set(root, folder);
     }
     return folder;

@@ -5,12 +5,14 @@
  *
  * The search is bounded and synchronous (rules are): it reads only files of the same language as the one
  * the doc names, nearest folders first (the file's own folder, then its parent's subtree, then the rest),
- * at most `MAX_FILES` files, and keeps a file only when its text holds the name or line at all.
+ * at most `MAX_FILES` files, and keeps a file only when its text holds the name or line at all. A CLI run
+ * asks the folder's word index (wordIndex.ts) which files hold the name, and reads only those.
  */
 import { posix } from 'node:path';
 import { isAnchorLine } from './drift';
 import { findDefinitions, type SymbolDef } from './symbols';
 import type { FolderWorkspace } from './workspace';
+import { extensionOf, IDENTIFIER } from './wordIndex';
 
 /** Files read at most by one search. */
 const MAX_FILES = 4000;
@@ -23,30 +25,34 @@ export interface Relocation {
   def: SymbolDef | null;
 }
 
-/** `.go` of `internal/index/rebuild.go` (the language a search stays in). */
-function extensionOf(relPath: string): string {
-  const name = posix.basename(relPath);
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot).toLowerCase() : '';
-}
-
-/** Files of the same extension as `relPath` (itself excluded), its folder first, then its parent's subtree, then the rest. */
-function candidateFiles(folder: FolderWorkspace, relPath: string): string[] {
+/**
+ * Files of the same extension as `relPath` (itself excluded), its folder first, then its parent's subtree,
+ * then the rest. With the folder's word index (CLI runs), only the files that hold one of `words` (the
+ * rarest is used); without it, the nearest `MAX_FILES` of them.
+ */
+function candidateFiles(folder: FolderWorkspace, relPath: string, words: readonly string[]): string[] {
   const extension = extensionOf(relPath);
   if (extension === '') return [];
+  const index = folder.wordIndex;
+  let files: Iterable<string> = folder.index.allFiles();
+  let limit = MAX_FILES;
+  if (index !== null && words.length > 0) {
+    files = words.map((word) => index.filesWith(extension, word)).reduce((rarest, list) => (list.length < rarest.length ? list : rarest));
+    limit = Infinity;
+  }
   const dir = posix.dirname(relPath);
   const parent = posix.dirname(dir);
   const near: string[] = [];
   const around: string[] = [];
   const rest: string[] = [];
-  for (const file of folder.index.allFiles()) {
+  for (const file of files) {
     if (file === relPath || !file.toLowerCase().endsWith(extension)) continue;
     const fileDir = posix.dirname(file);
     if (fileDir === dir) near.push(file);
     else if (parent !== '.' && (fileDir === parent || fileDir.startsWith(`${parent}/`))) around.push(file);
     else rest.push(file);
   }
-  return [...near, ...around, ...rest].slice(0, MAX_FILES);
+  return [...near, ...around, ...rest].slice(0, limit);
 }
 
 /**
@@ -93,7 +99,7 @@ function searchSymbol(folder: FolderWorkspace, relPath: string, symbol: string):
   if (name.length < 3) return [];
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
   const found: Relocation[] = [];
-  for (const file of candidateFiles(folder, relPath)) {
+  for (const file of candidateFiles(folder, relPath, /^[A-Za-z_$][\w$]{2,}$/.test(name) ? [name] : [])) {
     const resolved = folder.resolver.physical(file);
     if (resolved.kind !== 'inside') continue;
     const text = folder.files.text(resolved.absPath);
@@ -124,7 +130,7 @@ function searchLine(folder: FolderWorkspace, relPath: string, lineText: string):
   const wanted = lineText.trim();
   if (wanted.length < 16 || !isAnchorLine(wanted)) return [];
   let found: Relocation | null = null;
-  for (const file of candidateFiles(folder, relPath)) {
+  for (const file of candidateFiles(folder, relPath, wanted.match(IDENTIFIER) ?? [])) {
     const resolved = folder.resolver.physical(file);
     if (resolved.kind !== 'inside') continue;
     const text = folder.files.text(resolved.absPath);

@@ -12,8 +12,9 @@ import { PathHistory } from './pathHistory';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
 import { basesOf, resolveReferenceTarget } from './referenceTarget';
 import { SymbolIndex } from './symbols';
+import { WordIndex } from './wordIndex';
 import { TestIndex } from '../validation/index';
-import { claimedPaths, prepareCompletion } from '../claims/items';
+import { claimedPaths, prepareCompletionMany } from '../claims/items';
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -21,6 +22,8 @@ export interface FolderWorkspaceOptions {
   validate: 'stat' | 'events';
   /** Use git for drift and renames (off in untrusted workspaces: git reads repository config). */
   git: boolean;
+  /** Keep an identifier index of the folder's code for symbol and line searches (CLI runs; costs memory). */
+  wordIndex?: boolean;
 }
 
 /** What a rule gets for the document it checks. */
@@ -41,6 +44,8 @@ export class FolderWorkspace {
   /** Whether missing paths ever existed in git's history, and where they went (null without git). */
   readonly pathHistory: PathHistory | null;
   readonly tests: TestIndex;
+  /** Which code files hold an identifier (null unless asked for: see `FolderWorkspaceOptions.wordIndex`). */
+  readonly wordIndex: WordIndex | null;
   private fileIndex: FileIndex | null = null;
   private pathResolver: PathResolver | null = null;
 
@@ -51,6 +56,16 @@ export class FolderWorkspace {
     this.git = options.git ? new GitHistory(this.root, this.files) : null;
     this.pathHistory = options.git ? new PathHistory(this.root) : null;
     this.tests = new TestIndex(this.root, { files: this.files, resolver: this.resolver });
+    this.wordIndex = options.wordIndex
+      ? new WordIndex({
+          allFiles: () => this.index.allFiles(),
+          text: (relPath) => {
+            const resolved = this.resolver.physical(relPath);
+            const file = resolved.kind === 'inside' ? this.files.text(resolved.absPath) : null;
+            return file?.ok ? file.text : null;
+          },
+        })
+      : null;
   }
 
   /** The file index, built on first use (a synchronous walk of the folder). */
@@ -148,7 +163,7 @@ export class FolderWorkspace {
     const pending: Promise<unknown>[] = [timed('symbols', this.symbols.prepare(symbolFiles)), timed('tests', this.tests.prepare())];
     if (this.git && gitRequests.length > 0) pending.push(timed(`git (${gitRequests.length} docs)`, this.git.prepareMany(gitRequests)));
     if (this.pathHistory && missing.size > 0) pending.push(timed(`path history (${missing.size} paths)`, this.pathHistory.prepare(missing, missingDocs)));
-    for (const { model, docAbsPath } of docs) pending.push(prepareCompletion(this, model, this.view(docAbsPath).docAbsPath));
+    pending.push(timed(`completion (${docs.length} docs)`, prepareCompletionMany(this, docs.map(({ model, docAbsPath }) => ({ model, docAbsPath: this.view(docAbsPath).docAbsPath })))));
     await Promise.allSettled(pending);
   }
 
@@ -171,6 +186,7 @@ export class FolderWorkspace {
       return;
     }
     this.fileIndex?.update(rel, change);
+    this.wordIndex?.clear();
     this.pathResolver?.invalidate(rel);
     this.files.invalidate(abs);
     this.symbols.invalidate(abs);
