@@ -140,12 +140,27 @@ function leadInOf(model: DocModel, lines: LineIndex, line: number): string | nul
   for (let at = line - 1; at >= 0 && at >= line - 60; at--) {
     const text = lines.lineText(at);
     if (text.trim() === '' || LIST_MARKER.test(text) || /^\s{2,}\S/.test(text) || /^\s*<!--.*-->\s*$/.test(text) || /^\s*\|/.test(text)) continue;
-    const heading = model.headings.find((candidate) => candidate.range.start.line <= at && at <= candidate.range.end.line);
+    const heading = headingLines(model).get(at);
     if (heading) return heading.text;
     // A sentence that introduces the list ("Files removed by the cleanup:"), not any paragraph above it.
     return /:\s*(?:\*\*|__)?\s*$/.test(text) ? text : null;
   }
   return null;
+}
+
+const headingsByLine = new WeakMap<DocModel, Map<number, DocModel['headings'][number]>>();
+
+/** The heading on each line that carries one (a setext heading spans two), built once per model. */
+function headingLines(model: DocModel): Map<number, DocModel['headings'][number]> {
+  let byLine = headingsByLine.get(model);
+  if (!byLine) {
+    byLine = new Map();
+    for (const heading of model.headings) {
+      for (let line = heading.range.start.line; line <= heading.range.end.line; line++) if (!byLine.has(line)) byLine.set(line, heading);
+    }
+    headingsByLine.set(model, byLine);
+  }
+  return byLine;
 }
 
 function countOf(text: string, needle: string): number {

@@ -63,6 +63,18 @@ export function goPattern(source: string): CompiledPattern {
 
 /** Python's fnmatch (`*`, `?`, `[seq]`, `[!seq]`), anchored at both ends, as pytest matches naming globs. */
 export function fnmatchPattern(glob: string): LinearPattern {
+  const known = fnmatchCompiled.get(glob);
+  if (known) return known;
+  const pattern = compileFnmatch(glob);
+  // A runner's few file globs are asked for every command of every doc: compile each once.
+  if (fnmatchCompiled.size >= 256) fnmatchCompiled.clear();
+  fnmatchCompiled.set(glob, pattern);
+  return pattern;
+}
+
+const fnmatchCompiled = new Map<string, LinearPattern>();
+
+function compileFnmatch(glob: string): LinearPattern {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
