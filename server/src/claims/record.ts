@@ -77,6 +77,11 @@ function hasOpenBox(stage: Stage): boolean {
   return [...stage.changes, ...stage.validationItems, ...stage.completionCriteria].some((item) => item.checked === false);
 }
 
+/** True when a status value says the work is over: done, implemented, merged, withdrawn, superseded ... */
+export function isFinishedStatus(status: string): boolean {
+  return FINISHED_STATUS.test(status) || statusMark(status) === 'done';
+}
+
 /** The doc's own status: front matter `status:`, a `Status:` line near the top, or the first line under `## Status`. */
 export function docStatus(model: DocModel, lines: LineIndex): string | null {
   const front = model.frontMatter?.data?.status;
@@ -117,7 +122,7 @@ export function presentsCurrentSystem(model: DocModel, lines: LineIndex, docRelP
 export function docFinished(model: DocModel, lines: LineIndex, docRelPath: string, readSibling: ReadSibling | null): boolean {
   if (isArchived(docRelPath)) return true;
   const status = docStatus(model, lines);
-  if (status !== null && (FINISHED_STATUS.test(status) || statusMark(status) === 'done')) return true;
+  if (status !== null && isFinishedStatus(status)) return true;
   // A change proposal is live until it is archived, whatever its task list says.
   if (model.profile === 'change-proposal') return false;
   const todos = model.frontMatter?.data?.todos;

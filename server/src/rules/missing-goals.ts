@@ -2,6 +2,7 @@ import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
 import { everyCandidate, requiredBy } from './profiles';
 import { headingsInUnknownLanguage } from './headingLanguage';
+import { closedByStatus } from './recordStatus';
 
 /** A design doc or plan must say what it is for: a Goals section with content, or a `**Goal**:` line. */
 export const missingGoals: Rule = {
@@ -11,7 +12,7 @@ export const missingGoals: Rule = {
   kinds: ['design', 'plan'],
   check(model, context) {
     if (!everyCandidate(model, (profile) => profile.requiresGoals)) return;
-    if (headingsInUnknownLanguage(model)) return;
+    if (headingsInUnknownLanguage(model) || closedByStatus(model, context.lines)) return;
     const goals = model.goals;
     if (goals?.inline) return;
     if (!goals?.section) {

@@ -2,6 +2,7 @@ import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
 import { everyCandidate, requiredBy } from './profiles';
 import { headingsInUnknownLanguage } from './headingLanguage';
+import { closedByStatus } from './recordStatus';
 
 /** A design doc must say what it deliberately leaves out, so that reviewers do not argue about scope later. */
 export const missingNonGoals: Rule = {
@@ -11,7 +12,7 @@ export const missingNonGoals: Rule = {
   kinds: ['design'],
   check(model, context) {
     if (!everyCandidate(model, (profile) => profile.requiresNonGoals)) return;
-    if (headingsInUnknownLanguage(model)) return;
+    if (headingsInUnknownLanguage(model) || closedByStatus(model, context.lines)) return;
     if (model.nonGoals?.inline) return;
     const section = model.nonGoals?.section;
     if (!section) {

@@ -7,6 +7,7 @@ import type { Fix, Rule, RuleContext } from './types';
 import { docStartRange, flatSections, insertSectionFix } from './helpers';
 import { requiredBy } from './profiles';
 import { headingsInUnknownLanguage } from './headingLanguage';
+import { closedByStatus } from './recordStatus';
 
 /** Sections with rules of their own. */
 const OWN_RULES: ReadonlySet<SectionName> = new Set(['goals', 'non-goals']);
@@ -28,7 +29,7 @@ export const missingSection: Rule = {
     if (kind === null) return;
     const candidates = candidateProfiles(model);
     if (candidates.length === 0) return;
-    if (headingsInUnknownLanguage(model)) return;
+    if (headingsInUnknownLanguage(model) || closedByStatus(model, context.lines)) return;
     const headings = presentHeadings(model, context);
     const missingPer = candidates.map((profile) => requirements(profile, model, context.config).filter((required) => !isPresent(required, headings)));
     const [chosen, ...others] = missingPer;
