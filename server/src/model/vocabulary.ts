@@ -97,8 +97,16 @@ export function headingMatches(headingText: string, synonyms: readonly string[])
   const normalized = normalizeHeading(headingText);
   if (synonyms.includes(normalized)) return true;
   const bare = undecorateHeading(normalized);
-  return bare !== normalized && synonyms.includes(bare);
+  if (bare !== normalized && synonyms.includes(bare)) return true;
+  // "Non-Goals/Future Work" holds Non-Goals; "TaskRun Proposal" is a Proposal (a one-word section named last).
+  const joined = /^(.+?)\s*\/\s*\S/.exec(normalized);
+  if (joined && synonyms.includes(joined[1])) return true;
+  const last = /\s(\S+)$/.exec(bare);
+  return last !== null && synonyms.includes(last[1]) && ONE_WORD_SECTIONS.has(last[1]);
 }
+
+/** Sections a longer heading may name with its last word ("TaskRun Proposal", "Detailed Summary"). */
+const ONE_WORD_SECTIONS: ReadonlySet<string> = new Set(['proposal']);
 
 /** Builds a lookup from normalized heading text to canonical section name. */
 export function sectionLookup(synonyms: Record<SectionName, string[]>): Map<string, SectionName> {
@@ -117,7 +125,11 @@ for (const [name, words] of Object.entries(STAGE_PART_SYNONYMS) as [StagePartNam
 /** The section a heading names through `lookup`, decorations allowed (`## Out of scope (deliberate)`). */
 export function lookupSection(lookup: ReadonlyMap<string, SectionName>, headingText: string): SectionName | null {
   const normalized = normalizeHeading(headingText);
-  return lookup.get(normalized) ?? lookup.get(undecorateHeading(normalized)) ?? null;
+  const found = lookup.get(normalized) ?? lookup.get(undecorateHeading(normalized));
+  if (found !== undefined) return found;
+  // "Non-Goals/Future Work": a heading that joins two sections is the first of them.
+  const joined = /^(.+?)\s*\/\s*\S/.exec(normalized);
+  return joined ? (lookup.get(joined[1]) ?? null) : null;
 }
 
 /** The stage part a heading introduces, or null. */

@@ -3,7 +3,7 @@
  * projects that copied the template (Tekton's TEPs in `teps/`, Gateway API's GEPs), with its sections.
  */
 import { headingCount, pathIs } from './signals';
-import type { Profile } from './types';
+import type { Profile, ProfileSignals } from './types';
 
 const DISTINCT = [
   'release signoff checklist',
@@ -17,6 +17,11 @@ const DISTINCT = [
   'infrastructure needed',
   'design details',
 ];
+/** A Kubernetes KEP: under `keps/`, or titled `KEP-1234`. */
+function isKep(signals: ProfileSignals): boolean {
+  return pathIs(signals, /(?:^|\/)keps\/.*\.md$/i) || (signals.title !== null && /^KEP[- ]?\d/.test(signals.title));
+}
+
 /** Statuses of a proposal merged before its design: the problem is agreed, the design is to come. */
 const EARLY_STATUS = /^\s*(?:proposed|provisional|draft)\s*$/i;
 /** A proposal's number in its title: KEP-1234, TEP-0004, GEP-1742. */
@@ -42,7 +47,9 @@ export const enhancementProposal: Profile = {
   kind: () => 'design',
   stageLabels: [],
   requiredParts: [],
-  requiresGoals: true,
+  // Kubernetes' template asks for Goals and Design Details; the projects that copied it state their goals
+  // in the Motivation or a Requirements list and design under Proposal (judged on Tekton's TEPs).
+  requiresGoals: (signals) => isKep(signals),
   requiresNonGoals: true,
   // A proposal merged early ("proposed", "provisional") agrees on the problem first: the design comes later.
   requiredSections: (signals) =>
@@ -55,7 +62,7 @@ export const enhancementProposal: Profile = {
           { title: 'Summary', synonyms: ['summary'] },
           { title: 'Motivation', synonyms: ['motivation'], section: 'background' },
           { title: 'Proposal', synonyms: ['proposal'], section: 'proposed-design' },
-          { title: 'Design Details', synonyms: ['design details', 'detailed design', 'design'] },
+          ...(isKep(signals) ? [{ title: 'Design Details', synonyms: ['design details', 'detailed design', 'design'] }] : []),
         ],
   status: '`status:` in kep.yaml; graduation stages (alpha, beta, GA) are not work stages.',
 };

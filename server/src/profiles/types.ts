@@ -79,7 +79,8 @@ export interface Profile {
   stageLabels: readonly string[];
   /** Parts every work unit must have. */
   requiredParts: readonly RequiredPart[];
-  requiresGoals: boolean;
+  /** Whether the family asks for Goals: always, never, or by the doc (its path, its headings). */
+  requiresGoals: boolean | ((signals: ProfileSignals) => boolean);
   requiresNonGoals: boolean;
   /** Required sections of this file; 'config' takes the kind's list from configuration (the seeds' defaults). */
   requiredSections(signals: ProfileSignals): readonly RequiredSection[] | 'config';

@@ -1,6 +1,6 @@
 import type { Rule } from './types';
 import { docStartRange, insertSectionFix } from './helpers';
-import { everyCandidate, requiredBy } from './profiles';
+import { everyCandidate, requiredBy, requiresGoals } from './profiles';
 import { headingsInUnknownLanguage } from './headingLanguage';
 import { closedByStatus } from './recordStatus';
 
@@ -11,7 +11,7 @@ export const missingGoals: Rule = {
   defaultSeverity: 'warning',
   kinds: ['design', 'plan'],
   check(model, context) {
-    if (!everyCandidate(model, (profile) => profile.requiresGoals)) return;
+    if (!everyCandidate(model, (profile) => requiresGoals(profile, model))) return;
     if (headingsInUnknownLanguage(model) || closedByStatus(model, context.lines)) return;
     const goals = model.goals;
     if (goals?.inline) return;

@@ -1,11 +1,11 @@
 import type { DocModel, SectionName, Stage } from '../model/types';
 import { headingMatches, lookupSection, normalizeHeading, SECTION_TITLES, sectionLookup } from '../model/vocabulary';
 import { candidateProfiles } from '../profiles/index';
-import type { Profile, ProfileSignals, RequiredSection } from '../profiles/types';
+import type { Profile, RequiredSection } from '../profiles/types';
 import type { DocPlanConfig } from '../config/config';
 import type { Fix, Rule, RuleContext } from './types';
 import { docStartRange, flatSections, insertSectionFix } from './helpers';
-import { requiredBy } from './profiles';
+import { requiredBy, signalsOf } from './profiles';
 import { headingsInUnknownLanguage } from './headingLanguage';
 import { closedByStatus } from './recordStatus';
 
@@ -86,23 +86,6 @@ function isPresent(required: RequiredSection, headings: { texts: string[]; names
   if (required.section !== undefined && headings.names.has(required.section)) return true;
   const words = required.synonyms.map((word) => normalizeHeading(word));
   return headings.texts.some((text) => headingMatches(text, words));
-}
-
-/** The signals a profile's `requiredSections` reads (its path and headings). */
-function signalsOf(model: DocModel): ProfileSignals {
-  return {
-    path: model.path ?? null,
-    title: model.title?.text ?? null,
-    headings: model.headings.filter((heading) => !heading.pseudo).map((heading) => normalizeHeading(heading.text)),
-    pseudoHeadings: model.headings.filter((heading) => heading.pseudo).map((heading) => normalizeHeading(heading.text)),
-    sectionNames: new Set(flatSections(model).map((section) => section.name).filter((name): name is SectionName => name !== null)),
-    flatSections: flatSections(model),
-    stages: [],
-    items: model.items,
-    frontMatter: model.frontMatter,
-    statusTables: model.statusTables,
-    runLines: 0,
-  };
 }
 
 /** Line spans of top-level stages (their parts are not document sections). */

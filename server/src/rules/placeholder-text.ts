@@ -12,6 +12,7 @@
 import type { Heading, Range, Span } from '../model/types';
 import type { LineIndex } from '../model/text';
 import type { Rule } from './types';
+import { docStatus, isFinishedStatus } from '../claims/record';
 
 /** `[…]` not followed by `(`, `:` or `[` (links, definitions and full reference links were parsed away). */
 const BRACKETED = /(?<!\])\[([^[\]\n^][^[\]\n]*)\](?![(:[])/g;
@@ -58,9 +59,16 @@ const SLOT_NAMED_BEFORE = /\b(?:placeholders?|tokens?|variables?|fields?|pattern
 
 function braced(text: string): Placeholder[] {
   const found: Placeholder[] = [];
+  // `{major}.{minor}.{patch}`: slots joined into a pattern are its fields, wherever else the text names them.
+  const fields = new Set<string>();
+  for (const join of text.matchAll(/\{([\w-]+)\}[.\-_/:]?(?=\{([\w-]+)\})/g)) {
+    fields.add(join[1]);
+    fields.add(join[2]);
+  }
   for (const match of text.matchAll(BRACED)) {
     const start = match.index ?? 0;
     const end = start + match[0].length;
+    if (fields.has(match[1])) continue;
     // A slot stands alone in the sentence: `{repo}--{branch}`, `file_{n}.txt`, `src/{a}` are patterns.
     const before = text[start - 1] ?? ' ';
     const after = text[end] ?? ' ';
@@ -124,6 +132,19 @@ function placeholderRange(span: Span, placeholder: Placeholder, lines: LineIndex
   return lines.range(start + placeholder.start + crsBefore(placeholder.start), start + placeholder.end + crsBefore(placeholder.end));
 }
 
+/** Sections that can only be written once the work is done: the pull requests, the history. */
+const IMPLEMENTATION_RECORD = /\b(?:pull requests?|pull request\(s\)|prs|implementation history)\b/i;
+
+/** The text of the nearest heading above the span ('' when none). */
+function enclosingHeading(headings: readonly Heading[], span: Span): string {
+  let found = '';
+  for (const heading of headings) {
+    if (heading.pseudo || heading.range.start.line > span.range.start.line) continue;
+    found = heading.text;
+  }
+  return found;
+}
+
 function inHeading(headings: readonly Heading[], span: Span): boolean {
   return headings.some((heading) => !heading.pseudo && heading.range.start.line <= span.range.start.line && span.range.start.line <= heading.range.end.line);
 }
@@ -137,12 +158,19 @@ export const placeholderText: Rule = {
   check(model, context) {
     // A heading or bold label that is only the word ("### TODO", "**TODO:**") names a list, it is not a gap.
     const definitions = linkDefinitions(model.text);
+    // A proposal with a lifecycle status ("proposed", "implemented") leaves questions open on purpose in its
+    // sentences ("the default backend is TBD"); only a section left with nothing but the word is a gap.
+    const status = docStatus(model, context.lines);
     for (const span of model.prose) {
       if (!/[[{TFX]/.test(span.text)) continue;
       const heading = inHeading(model.headings, span);
+      const onlyMarker = /^[\s*_-]*(?:TODO|TBD|FIXME|XXX)[\s*_.:!]*$/.test(span.text);
+      if (status !== null && !heading && !onlyMarker && !/[[{]/.test(span.text)) continue;
+      if (status !== null && onlyMarker && !isFinishedStatus(status) && IMPLEMENTATION_RECORD.test(enclosingHeading(model.headings, span))) continue;
       const whole = heading ? /^\s*(?:TODO|TBD|FIXME|XXX)\s*:?\s*$/.test(span.text) : /^\s*(?:TODO|TBD|FIXME|XXX)\s*:\s*$/.test(span.text);
       const text = blank(blank(span.text, MATH), QUOTED);
-      const found = [...(heading ? [] : bracketed(text, definitions)), ...(heading ? [] : braced(text)), ...(whole ? [] : markers(text))];
+      const inline = status !== null && !heading && !onlyMarker;
+      const found = [...(heading ? [] : bracketed(text, definitions)), ...(heading ? [] : braced(text)), ...(whole || inline ? [] : markers(text))];
       found.sort((a, b) => a.start - b.start);
       for (const placeholder of found) {
         const what = span.text.slice(placeholder.start, placeholder.end);

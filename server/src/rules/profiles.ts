@@ -3,8 +3,15 @@
  * (detection's candidates) would report it, and its message says which profile asked for it.
  */
 import { candidateProfiles, profileLabel } from '../profiles/index';
-import type { Profile } from '../profiles/types';
-import type { DocModel } from '../model/types';
+import type { Profile, ProfileSignals } from '../profiles/types';
+import type { DocModel, SectionName } from '../model/types';
+import { normalizeHeading } from '../model/vocabulary';
+import { flatSections } from './helpers';
+
+/** Whether the profile asks this doc for Goals (a profile may decide by the doc's path or headings). */
+export function requiresGoals(profile: Profile, model: DocModel): boolean {
+  return typeof profile.requiresGoals === 'function' ? profile.requiresGoals(signalsOf(model)) : profile.requiresGoals;
+}
 
 /** Whether `test` holds for every candidate profile of the doc (false when it has none). */
 export function everyCandidate(model: DocModel, test: (profile: Profile) => boolean): boolean {
@@ -41,4 +48,21 @@ export function isHouseStyle(model: DocModel): boolean {
 /** Whether the doc was read with profile `id` and detection was sure of it. */
 export function isProfile(model: DocModel, id: string): boolean {
   return model.profile === id && model.profileCandidates.length <= 1;
+}
+
+/** The signals a profile's `requiredSections` reads (its path and headings). */
+export function signalsOf(model: DocModel): ProfileSignals {
+  return {
+    path: model.path ?? null,
+    title: model.title?.text ?? null,
+    headings: model.headings.filter((heading) => !heading.pseudo).map((heading) => normalizeHeading(heading.text)),
+    pseudoHeadings: model.headings.filter((heading) => heading.pseudo).map((heading) => normalizeHeading(heading.text)),
+    sectionNames: new Set(flatSections(model).map((section) => section.name).filter((name): name is SectionName => name !== null)),
+    flatSections: flatSections(model),
+    stages: [],
+    items: model.items,
+    frontMatter: model.frontMatter,
+    statusTables: model.statusTables,
+    runLines: 0,
+  };
 }
