@@ -41,6 +41,11 @@ describe('word index', () => {
       write('internal/other/twice_a.go', 'package other\n\nfunc Twice() {}\n');
       write('internal/other/twice_b.go', 'package other\n\nfunc Twice() {}\n');
       for (let i = 0; i < 30; i++) write(`internal/filler/f${i}.go`, `package filler\n\nfunc F${i}() {}\n`);
+      // Python: a method defined in one file and only called in others (the callers are not parsed).
+      write('lib/old.py', 'VERSION = 1\n');
+      write('lib/store.py', 'class Store:\n    def rebuild_all(self):\n        return 1\n');
+      write('lib/caller.py', 'def run(store):\n    return store.rebuild_all()\n');
+      write('lib/limits.py', 'MAX_ITEMS: int = 10\n');
       const scan = new FolderWorkspace(root, { validate: 'events', git: false });
       const indexed = new FolderWorkspace(root, { validate: 'events', git: false, wordIndex: true });
       // Tree-sitter loads once, asynchronously; the searches then parse synchronously.
@@ -49,11 +54,15 @@ describe('word index', () => {
         moved: findSymbolElsewhere(folder, 'internal/index/rebuild.go', 'Rebuild')?.relPath ?? null,
         twice: findSymbolElsewhere(folder, 'internal/other/gone.go', 'Twice'),
         line: findLineElsewhere(folder, 'internal/index/rebuild.go', '\tclearCachedEntriesFor(root)')?.relPath ?? null,
+        method: findSymbolElsewhere(folder, 'lib/old.py', 'Store.rebuild_all')?.relPath ?? null,
+        constant: findSymbolElsewhere(folder, 'lib/old.py', 'MAX_ITEMS')?.relPath ?? null,
       });
       const viaScan = ask(scan);
       assert.equal(viaScan.moved, 'internal/index/binary_index.go');
       assert.equal(viaScan.twice, null, 'two definitions: no answer');
       assert.equal(viaScan.line, 'internal/index/binary_index.go');
+      assert.equal(viaScan.method, 'lib/store.py');
+      assert.equal(viaScan.constant, 'lib/limits.py');
       assert.deepEqual(ask(indexed), viaScan);
       // A changed file drops the index: the function moved again is found at its new place.
       write('internal/index/binary_index.go', 'package index\n');

@@ -98,12 +98,15 @@ function searchSymbol(folder: FolderWorkspace, relPath: string, symbol: string):
   const name = symbol.split('.').pop() ?? symbol;
   if (name.length < 3) return [];
   const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
+  const hint = definitionHint(extensionOf(relPath), name);
   const found: Relocation[] = [];
   for (const file of candidateFiles(folder, relPath, /^[A-Za-z_$][\w$]{2,}$/.test(name) ? [name] : [])) {
     const resolved = folder.resolver.physical(file);
     if (resolved.kind !== 'inside') continue;
     const text = folder.files.text(resolved.absPath);
     if (!text.ok || !word.test(text.text)) continue;
+    // Parsing is the cost: a file where the name is only called cannot define it.
+    if (hint !== null && !hint.test(text.text)) continue;
     const symbols = folder.symbols.get(resolved.absPath);
     if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') continue;
     const { definitions, match } = findDefinitions(symbols, symbol);
@@ -115,6 +118,25 @@ function searchSymbol(folder: FolderWorkspace, relPath: string, symbol: string):
     if (found.length > 1) return found;
   }
   return found;
+}
+
+/**
+ * A cheap test that a file of a language whose definitions open with a keyword or start a line may define
+ * `name` (a superset of what tree-sitter reads as its definition there: functions, methods, types, fields,
+ * constants, variables), or null for languages where a call and a definition look alike (TypeScript).
+ */
+function definitionHint(extension: string, name: string): RegExp | null {
+  if (!/^[A-Za-z_][\w]*$/.test(name)) return null;
+  switch (extension) {
+    case '.py':
+      return new RegExp(`\\b(?:def|class)[ \\t]+${name}\\b|^[ \\t]*${name}\\b[^\\n=(]*=|,[ \\t]*${name}[ \\t]*[,=]`, 'm');
+    case '.go':
+      return new RegExp(`\\b(?:func|type|var|const)\\b[^\\n]*\\b${name}\\b|^[ \\t]*${name}\\b`, 'm');
+    case '.rs':
+      return new RegExp(`\\b(?:fn|struct|enum|union|trait|mod|type|const|static|macro_rules!)[ \\t]+${name}\\b|^[ \\t]*(?:pub[^\\n]*?[ \\t])?${name}\\b`, 'm');
+    default:
+      return null;
+  }
 }
 
 /**
