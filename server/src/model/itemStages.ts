@@ -5,7 +5,7 @@
  * item) are not counted: leaving them open does not keep a task from being done.
  */
 import type { BuildContext } from './context';
-import type { StageDraft } from './stages';
+import { workStage, type StageDraft } from './stages';
 import type { ListItem, Stage } from './types';
 
 /** `2. Title`, `2 Title`, `2.1 Title`, `2.1. Title` at the start of an item. */
@@ -53,7 +53,7 @@ function taskStage(context: BuildContext, item: ListItem, start: number, number:
   const numberAt = text.indexOf(number, boxEnd);
   const numberStart = numberAt >= 0 && numberAt < firstLineEnd ? numberAt : boxEnd;
   const textStart = numberStart;
-  return {
+  return workStage({
     label: 'Task',
     number,
     numberParts: [Number(number)],
@@ -62,17 +62,8 @@ function taskStage(context: BuildContext, item: ListItem, start: number, number:
     heading: { level: 0, text: `${number}. ${rest.trim()}`, range: lines.range(start, firstLineEnd), textRange: lines.range(textStart, firstLineEnd), pseudo: true },
     range: item.range,
     headingMark: null,
-    parts: {},
     changes: [item],
-    validationItems: [],
-    commands: [],
-    completionCriteria: [],
-    dependsOn: [],
-    children: [],
-    parentNumber: null,
-    state: 'not-started',
-    mark: null,
     workUnit: true,
     source: 'list-item',
-  };
+  });
 }

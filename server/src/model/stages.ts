@@ -104,7 +104,7 @@ function stageCandidates(context: BuildContext, sectionOf: (headingText: string)
     const end = context.regionEnd(index);
     // Every marker goes (`✅ COMPLETE` is two), not only the first one HEADING_MARK finds.
     const title = rest.replace(HEADING_MARKS, '').replace(/[\s:–—-]+$/u, '').trim();
-    const stage: Stage = {
+    const stage = workStage({
       label,
       number,
       numberParts: number.split('.').map(Number),
@@ -115,17 +115,7 @@ function stageCandidates(context: BuildContext, sectionOf: (headingText: string)
       headingMark: markMatch
         ? { mark: headingMarkKind(markMatch[1]), range: lines.range(fact.start + markMatch.index, fact.start + markMatch.index + markMatch[1].length) }
         : null,
-      parts: {},
-      changes: [],
-      validationItems: [],
-      commands: [],
-      completionCriteria: [],
-      dependsOn: [],
-      children: [],
-      parentNumber: null,
-      state: 'not-started',
-      mark: null,
-    };
+    });
     // `## 3. Goals` is a numbered section: a stage only if it holds work itself (`## 1. Implementation` of tasks).
     const sectionNamed = label === '' && sectionOf(rest) !== null;
     drafts.push({ stage, start: fact.start, end, ownEnd: end, level: fact.level, headingIndex: index, sectionNamed });
@@ -268,4 +258,29 @@ export function stageMentions(context: BuildContext, start: number, end: number)
     });
   }
   return mentions;
+}
+
+/** What a stage builder knows of a new stage: where it is and what it is called; the rest starts empty. */
+export type StageIdentity = Pick<Stage, 'label' | 'number' | 'numberParts' | 'numberRange' | 'title' | 'heading' | 'range' | 'headingMark'> &
+  Partial<Pick<Stage, 'changes' | 'workUnit' | 'source'>>;
+
+/** A stage with no parts, items, dependencies or children yet, not started and unmarked. */
+export function workStage(identity: StageIdentity): Stage {
+  const { changes, workUnit, source, ...place } = identity;
+  // The fields keep the order they always had: the model's JSON (`docplan stages`, the worker's reply) is unchanged.
+  return {
+    ...place,
+    parts: {},
+    changes: changes ?? [],
+    validationItems: [],
+    commands: [],
+    completionCriteria: [],
+    dependsOn: [],
+    children: [],
+    parentNumber: null,
+    state: 'not-started',
+    mark: null,
+    ...(workUnit === undefined ? {} : { workUnit }),
+    ...(source === undefined ? {} : { source }),
+  };
 }

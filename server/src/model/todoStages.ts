@@ -6,7 +6,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { BuildContext } from './context';
-import type { StageDraft } from './stages';
+import { workStage, type StageDraft } from './stages';
 import type { ListItem, Range, Span, Stage } from './types';
 
 /** A todo's status as the stage reads it. */
@@ -97,7 +97,7 @@ function codeSpans(context: BuildContext, base: number, node: YamlNode, value: s
 function todoStage(context: BuildContext, number: string, title: string, item: ListItem, start: number, end: number, titleRange: Range): Stage {
   const { lines } = context;
   const lineStart = lines.positionAt(start).line;
-  return {
+  return workStage({
     label: 'Todo',
     number,
     numberParts: [Number(number)],
@@ -106,17 +106,8 @@ function todoStage(context: BuildContext, number: string, title: string, item: L
     heading: { level: 0, text: title, range: lines.lineRange(lineStart), textRange: titleRange, pseudo: true },
     range: lines.range(start, end),
     headingMark: null,
-    parts: {},
     changes: [item],
-    validationItems: [],
-    commands: [],
-    completionCriteria: [],
-    dependsOn: [],
-    children: [],
-    parentNumber: null,
-    state: 'not-started',
-    mark: null,
     workUnit: true,
     source: 'front-matter',
-  };
+  });
 }
