@@ -94,7 +94,7 @@ if (PHASES) {
   const parsed = parseMarkdown(text);
   const model = buildModel(text, { previous: parsed });
   const phases: [string, number][] = [
-    ['parseMdast (remark + gfm + frontmatter, whole text)', measure(() => parseMdast(text))],
+    ['parseMdast (remark + GFM blocks, no literal autolinks, + frontmatter)', measure(() => parseMdast(text))],
     ['parseMarkdown (chunked parse + facts)', measure(() => parseMarkdown(text))],
     ['buildModel with every chunk reused (model building only)', measure(() => buildModel(text, { previous: parsed }))],
     ['checkModel (rules only)', measure(() => checkModel(model.model, model.lines, config))],

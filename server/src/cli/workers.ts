@@ -37,7 +37,10 @@ export async function checkParallel(items: readonly BatchItem[], settings: Batch
     share.items.push(item);
   });
   const [own, ...others] = shares;
-  const results = await Promise.all([checkBatch(own.items, settings), ...others.map((share) => inWorker({ items: share.items, settings }))]);
+  // The workers start first: this thread's share runs synchronously up to its first await, so a worker
+  // created after it would only begin once this share's documents were all parsed.
+  const fromWorkers = others.map((share) => inWorker({ items: share.items, settings }));
+  const results = await Promise.all([checkBatch(own.items, settings), ...fromWorkers]);
   const outcomes: DocOutcome[] = new Array(items.length);
   shares.forEach((share, s) => share.indexes.forEach((index, k) => (outcomes[index] = results[s][k])));
   return outcomes;

@@ -1,12 +1,19 @@
 /**
  * The only place that parses Markdown. A document is split into chunks at top-level ATX headings (outside
- * front matter and fenced code); each chunk is parsed with unified + remark-parse + remark-gfm +
- * remark-frontmatter and reduced to flat "facts" with chunk-relative offsets. Re-parsing after an edit
- * reuses the facts of every chunk whose text did not change, which is what keeps re-checks cheap.
+ * front matter and fenced code); each chunk is parsed with unified + remark-parse + GitHub's extensions
+ * (see `remarkGfmWithoutLiteralAutolinks`) + remark-frontmatter and reduced to flat "facts" with
+ * chunk-relative offsets. Re-parsing after an edit reuses the facts of every chunk whose text did not change, which is what keeps re-checks cheap.
  */
-import { unified, type Data } from 'unified';
+import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
+import { gfmFootnote } from 'micromark-extension-gfm-footnote';
+import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
+import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
 import remarkFrontmatter from 'remark-frontmatter';
 import { toString as mdastToString } from 'mdast-util-to-string';
 import type { Nodes, Parents, Root, ListItem as MdListItem, Paragraph, Table, Code } from 'mdast';
@@ -118,37 +125,23 @@ function toString(node: Nodes): string {
   return mdastToString(node, { includeHtml: false });
 }
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']).freeze();
-
 /**
- * The same pipeline without GFM's literal-autolink pass, a walk of every text node of the tree for URLs
- * and e-mail addresses (a tenth of the parse time). Its patterns all need `www`, `http` or an `@` in a text
- * node, and a character reference (`&...;`) is the only way to put one there without it standing in the
- * source (an escape only drops a backslash), so a chunk with none of them gets the same tree without it.
+ * GitHub's block and inline extensions that DocPlan reads (tables, task boxes, strikethrough, footnotes),
+ * without literal autolinks: a bare `https://…`, `www.…` or e-mail address stays text. No rule reads an
+ * absolute URL, and the literal-autolink tokenizer tried at every letter of every paragraph was a fifth of
+ * the parse time.
  */
-const processorWithoutLiteralAutolinks = unified()
-  .use(remarkParse)
-  .use(remarkGfm)
-  .use(remarkFrontmatter, ['yaml'])
-  .use(function withoutLiteralAutolinkPass(this: ReturnType<typeof unified>) {
-    const extensions = this.data('fromMarkdownExtensions') ?? [];
-    this.data(
-      'fromMarkdownExtensions',
-      extensions.map((extension) => (Array.isArray(extension) ? extension.map(withoutLiteralAutolinkTransform) : withoutLiteralAutolinkTransform(extension))),
-    );
-  })
-  .freeze();
-const MAY_HOLD_LITERAL_AUTOLINK = /[@&]|www|http/i;
-
-type FromMarkdownExtension = Exclude<NonNullable<Data['fromMarkdownExtensions']>[number], unknown[]>;
-
-function withoutLiteralAutolinkTransform(extension: FromMarkdownExtension): FromMarkdownExtension {
-  return extension.enter?.literalAutolink !== undefined ? { ...extension, transforms: [] } : extension;
+function remarkGfmWithoutLiteralAutolinks(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmFootnote(), gfmStrikethrough(), gfmTable(), gfmTaskListItem());
+  (data.fromMarkdownExtensions ??= []).push(gfmFootnoteFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown());
 }
 
-/** Parses a chunk's text, running the literal-autolink pass only where the text can hold a literal autolink. */
+const processor = unified().use(remarkParse).use(remarkGfmWithoutLiteralAutolinks).use(remarkFrontmatter, ['yaml']).freeze();
+
+/** Parses one chunk's text. */
 export function parseChunkTree(text: string): Root {
-  return (MAY_HOLD_LITERAL_AUTOLINK.test(text) ? processor : processorWithoutLiteralAutolinks).parse(text);
+  return processor.parse(text);
 }
 
 /** Parses Markdown with the full DocPlan pipeline (no chunking, no reuse). Exposed for benchmarks. */
