@@ -186,13 +186,17 @@ function activation(rows: Row[]): void {
     rows.push({ name: 'activation in VS Code (run npm run test:vscode to measure)', value: 'not measured', budget: '< 100 ms', met: null });
     return;
   }
-  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { activationMs: number; measuredAt: string };
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { activationMs: number; clientReadyMs?: number; measuredAt: string };
   rows.push({
-    name: `activation in VS Code, activate() to client ready (recorded by test:vscode at ${recorded.measuredAt})`,
+    name: `activation in VS Code: activate() returns (recorded by test:vscode at ${recorded.measuredAt})`,
     value: `${recorded.activationMs.toFixed(0)} ms`,
     budget: '< 100 ms',
     met: recorded.activationMs < 100,
   });
+  if (recorded.clientReadyMs !== undefined) {
+    // This includes starting the server's Node process (`node -e 0` alone takes over 100 ms on the 2-core machine).
+    rows.push({ name: 'activation in VS Code: activate() to language client ready', value: `${recorded.clientReadyMs.toFixed(0)} ms`, budget: '< 100 ms', met: recorded.clientReadyMs < 100 });
+  }
 }
 
 /** Runs the server measurements and prints their table. */

@@ -442,7 +442,9 @@ function reportActivation() {
   const file = `${state.resultsFile}.activation.json`;
   if (!fs.existsSync(file)) return;
   const activation = JSON.parse(fs.readFileSync(file, 'utf8'));
-  console.log(`[e2e] activation: ${activation.activationMs.toFixed(1)} ms from activate() to the language client ready (budget 100 ms), extension at ${activation.extensionPath}`);
+  console.log(
+    `[e2e] activation: activate() took ${activation.activationMs.toFixed(1)} ms (budget 100 ms); the language client was ready ${activation.clientReadyMs.toFixed(1)} ms after activate(), extension at ${activation.extensionPath}`,
+  );
   const kept = path.join(repoRoot, 'out', 'e2e', options.workspaceTrust ? 'activation-restricted.json' : 'activation.json');
   fs.mkdirSync(path.dirname(kept), { recursive: true });
   fs.writeFileSync(kept, JSON.stringify({ ...activation, measuredAt: new Date().toISOString() }, null, 2));
