@@ -26,8 +26,10 @@ const common = {
  * under 2 MB). The client and the parse worker keep their own copies (they load no more than they need).
  */
 const SHARED_PACKAGES = [
-  'ajv', 'fastest-levenshtein', 'github-slugger', 'ignore', 'mdast-util-to-string', 'picomatch', 're2js',
-  'remark-frontmatter', 'remark-gfm', 'remark-parse', 'shell-quote', 'tinyglobby', 'unified', 'web-tree-sitter', 'yaml',
+  'ajv', 'fastest-levenshtein', 'github-slugger', 'ignore', 'mdast-util-gfm-footnote', 'mdast-util-gfm-strikethrough',
+  'mdast-util-gfm-table', 'mdast-util-gfm-task-list-item', 'mdast-util-to-string', 'micromark-extension-gfm-footnote',
+  'micromark-extension-gfm-strikethrough', 'micromark-extension-gfm-table', 'micromark-extension-gfm-task-list-item',
+  'picomatch', 're2js', 'remark-frontmatter', 'remark-parse', 'shell-quote', 'tinyglobby', 'unified', 'web-tree-sitter', 'yaml',
 ];
 const LIBRARIES = './libraries.js';
 

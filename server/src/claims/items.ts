@@ -69,7 +69,18 @@ interface RawItem {
   files: string[];
 }
 
-function rawItems(model: DocModel, lines: LineIndex, folder: FolderWorkspace): RawItem[] {
+const rawByModel = new WeakMap<DocModel, { folder: FolderWorkspace; raw: RawItem[] }>();
+
+/** The items of every stage with their words' claims and named files (once per model: prepare and three rules read them). */
+function rawItems(model: DocModel, lines: LineIndex | null, folder: FolderWorkspace): RawItem[] {
+  const cached = rawByModel.get(model);
+  if (cached?.folder === folder) return cached.raw;
+  const raw = computeRawItems(model, lines ?? new LineIndex(model.text), folder);
+  rawByModel.set(model, { folder, raw });
+  return raw;
+}
+
+function computeRawItems(model: DocModel, lines: LineIndex, folder: FolderWorkspace): RawItem[] {
   const seen = new Set<ListItem>();
   const raw: RawItem[] = [];
   for (const stage of allStages(model.stages)) {
@@ -102,9 +113,8 @@ function namedFile(folder: FolderWorkspace, path: string): string {
 
 /** Folder-relative paths the doc's task items claim to create or add symbols to (for the history of missing ones). */
 export function claimedPaths(folder: FolderWorkspace, model: DocModel): string[] {
-  const lines = new LineIndex(model.text);
   const paths = new Set<string>();
-  for (const entry of rawItems(model, lines, folder)) {
+  for (const entry of rawItems(model, null, folder)) {
     for (const claim of entry.claims) {
       if (claim.kind === 'deletes') continue;
       const resolved = folder.resolver.resolve(claim.path);
@@ -130,7 +140,7 @@ export async function prepareCompletionMany(folder: FolderWorkspace, docs: reado
     const symbolFiles: string[] = [];
     const asks: { docAbsPath: string; questions: ItemQuestion[]; question: string }[] = [];
     for (const { model, docAbsPath } of docs) {
-      const raw = rawItems(model, new LineIndex(model.text), folder);
+      const raw = rawItems(model, null, folder);
       for (const entry of raw) {
         for (const claim of entry.claims) {
           const path = claim.kind === 'defines' ? claimPath(folder, claim.path) : null;

@@ -92,17 +92,44 @@ export function undecorateHeading(normalized: string): string {
     .trim();
 }
 
+/** The comparable forms of one heading text (see `headingForms`). */
+interface HeadingForms {
+  normalized: string;
+  /** Without decorations (`undecorateHeading`). */
+  bare: string;
+  /** The first of two joined sections ("Non-Goals/Future Work" -> "non-goals"), or null. */
+  joined: string | null;
+  /** The last word of `bare` when it has several, or null. */
+  last: string | null;
+}
+
+/**
+ * Heading texts repeat across documents and every profile compares every heading, so their forms are
+ * computed once per text (the cache is dropped whole when it grows past a bound).
+ */
+const FORMS_CACHE = new Map<string, HeadingForms>();
+const FORMS_CACHE_LIMIT = 20_000;
+
+function headingForms(headingText: string): HeadingForms {
+  let forms = FORMS_CACHE.get(headingText);
+  if (forms === undefined) {
+    const normalized = normalizeHeading(headingText);
+    const bare = undecorateHeading(normalized);
+    forms = { normalized, bare, joined: /^(.+?)\s*\/\s*\S/.exec(normalized)?.[1] ?? null, last: /\s(\S+)$/.exec(bare)?.[1] ?? null };
+    if (FORMS_CACHE.size >= FORMS_CACHE_LIMIT) FORMS_CACHE.clear();
+    FORMS_CACHE.set(headingText, forms);
+  }
+  return forms;
+}
+
 /** Whether a heading names one of `synonyms` (normalized words), with or without decorations. */
 export function headingMatches(headingText: string, synonyms: readonly string[]): boolean {
-  const normalized = normalizeHeading(headingText);
+  const { normalized, bare, joined, last } = headingForms(headingText);
   if (synonyms.includes(normalized)) return true;
-  const bare = undecorateHeading(normalized);
   if (bare !== normalized && synonyms.includes(bare)) return true;
   // "Non-Goals/Future Work" holds Non-Goals; "TaskRun Proposal" is a Proposal (a one-word section named last).
-  const joined = /^(.+?)\s*\/\s*\S/.exec(normalized);
-  if (joined && synonyms.includes(joined[1])) return true;
-  const last = /\s(\S+)$/.exec(bare);
-  return last !== null && synonyms.includes(last[1]) && ONE_WORD_SECTIONS.has(last[1]);
+  if (joined !== null && synonyms.includes(joined)) return true;
+  return last !== null && synonyms.includes(last) && ONE_WORD_SECTIONS.has(last);
 }
 
 /** Sections a longer heading may name with its last word ("TaskRun Proposal", "Detailed Summary"). */
@@ -124,18 +151,17 @@ for (const [name, words] of Object.entries(STAGE_PART_SYNONYMS) as [StagePartNam
 
 /** The section a heading names through `lookup`, decorations allowed (`## Out of scope (deliberate)`). */
 export function lookupSection(lookup: ReadonlyMap<string, SectionName>, headingText: string): SectionName | null {
-  const normalized = normalizeHeading(headingText);
-  const found = lookup.get(normalized) ?? lookup.get(undecorateHeading(normalized));
+  const { normalized, bare, joined } = headingForms(headingText);
+  const found = lookup.get(normalized) ?? lookup.get(bare);
   if (found !== undefined) return found;
   // "Non-Goals/Future Work": a heading that joins two sections is the first of them.
-  const joined = /^(.+?)\s*\/\s*\S/.exec(normalized);
-  return joined ? (lookup.get(joined[1]) ?? null) : null;
+  return joined !== null ? (lookup.get(joined) ?? null) : null;
 }
 
 /** The stage part a heading introduces, or null. */
 export function stagePartName(headingText: string): StagePartName | null {
-  const normalized = normalizeHeading(headingText);
-  return PART_LOOKUP.get(normalized) ?? PART_LOOKUP.get(undecorateHeading(normalized)) ?? null;
+  const { normalized, bare } = headingForms(headingText);
+  return PART_LOOKUP.get(normalized) ?? PART_LOOKUP.get(bare) ?? null;
 }
 
 /** `Stage 3: Title`, `Phase 1 - Title`, `Step 1.2: Title`, `Task 4: Title`, `Stage 0: Title ✅`, `Stage 2 (done)`. */

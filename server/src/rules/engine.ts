@@ -95,6 +95,11 @@ function* ruleSteps(
   };
   if (model.disabled || model.kind === null) return result;
   const suppressed = suppressionIndex(model.controlComments, lines, model.frontMatter?.range.end.line ?? -1);
+  const sharedWork = new Map<string, unknown>();
+  const shared = <T>(key: string, compute: () => T): T => {
+    if (!sharedWork.has(key)) sharedWork.set(key, compute());
+    return sharedWork.get(key) as T;
+  };
   const cutOff: string[] = [];
   for (const rule of rules) {
     const setting = config.rules[rule.id];
@@ -107,7 +112,7 @@ function* ruleSteps(
     }
     const reports: Report[] = [];
     try {
-      rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report), note });
+      rule.check(model, { config, options: setting?.options ?? {}, lines, workspace, report: (report) => reports.push(report), note, shared });
     } catch (error) {
       result.ruleErrors.push(`${rule.id}: ${error instanceof Error ? error.message : String(error)}`);
       continue;

@@ -66,23 +66,16 @@ export interface ReferenceAnalysis {
   createdPaths: ReadonlySet<string>;
 }
 
-let memo: { model: DocModel; workspace: DocWorkspace; analysis: ReferenceAnalysis } | null = null;
-
-/** The analysis of `model`'s references against `workspace` (memoised within one synchronous check). */
-export function analyzeReferences(model: DocModel, workspace: DocWorkspace, lines: LineIndex): ReferenceAnalysis {
-  if (memo && memo.model === model && memo.workspace.folder === workspace.folder && memo.workspace.docAbsPath === workspace.docAbsPath) return memo.analysis;
-  const analysis = analyze(model, workspace, lines);
-  memo = { model, workspace, analysis };
-  queueMicrotask(() => {
-    memo = null;
-  });
-  return analysis;
+/** The analysis of `model`'s references against the check's workspace, done once per check (the rules share it). */
+export function analyzeReferences(model: DocModel, context: RuleContext & { workspace: DocWorkspace }): ReferenceAnalysis {
+  return context.shared('references', () => analyze(model, context.workspace, context.lines));
 }
 
 /** Runs `check` for one rule id: reports each verdict of that rule. */
 export function reportVerdicts(model: DocModel, context: RuleContext, rule: ReferenceVerdict['rule']): void {
-  if (context.workspace === null) return;
-  const analysis = analyzeReferences(model, context.workspace, context.lines);
+  const workspace = context.workspace;
+  if (workspace === null) return;
+  const analysis = analyzeReferences(model, { ...context, workspace });
   for (const item of analysis.items) {
     const verdict = item.verdict;
     if (verdict === null || verdict.rule !== rule) continue;

@@ -46,9 +46,10 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
   // Before tree-sitter has loaded, every lookup is "unknown": nothing to say yet.
   if (!index.ready) return;
   // Test files the doc itself says it creates are not missing until the stage that runs them is done.
-  const created = status === 'file-missing' ? analyzeReferences(model, workspace, context.lines).createdPaths : new Set<string>();
+  const created = status === 'file-missing' ? analyzeReferences(model, { ...context, workspace }).createdPaths : new Set<string>();
   for (const { stage, command } of stageCommands(model)) {
-    const check = checkCommand(command.text, index);
+    // Both rules read every command, and a plan repeats its commands from stage to stage: each text once per check.
+    const check = context.shared(`command\u0000${command.text}`, () => checkCommand(command.text, index));
     for (const { invocation, verdicts } of check.results) {
       for (const verdict of verdicts) {
         // A test file that does not parse is not a finding (its tests may be there), but the log says so.

@@ -55,6 +55,11 @@ export interface RuleContext {
   report(report: Report): void;
   /** Something the user should find in the log (a test file that does not parse), not a diagnostic. */
   note(message: string): void;
+  /**
+   * Work that several rules read, done once per check of this document: `compute()` the first time `key`
+   * is asked for, the same value after (even when the check yields between rules).
+   */
+  shared<T>(key: string, compute: () => T): T;
 }
 
 /** A rule. `id` is the stable kebab-case diagnostic code. */

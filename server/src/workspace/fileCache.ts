@@ -188,7 +188,10 @@ export class FileCache {
       stats = statSync(absPath);
     } catch (error) {
       if (cached) this.invalidate(absPath);
-      return { signature: '', info: errorReason(absPath, error), text: null };
+      const unreadable: Entry = { signature: '', info: errorReason(absPath, error), text: null };
+      // Trusted entries include absent files (a config file looked up for every command): an event brings them back.
+      if (this.validate === 'events') this.entries.set(absPath, unreadable);
+      return unreadable;
     }
     const signature = signatureOf(stats);
     if (cached && cached.signature === signature) return cached;
