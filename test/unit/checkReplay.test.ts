@@ -41,9 +41,10 @@ function check(args: string[]): Run {
   return { code: result.status ?? -1, stdout: result.stdout, stderr, replayed: /timing: replayed the last run/.test(result.stderr) };
 }
 
-/** Records a run (the timing variable keeps a run from being recorded, so record without it). */
-function record(cache: string): void {
-  const result = spawnSync(process.execPath, [DIST_CLI, 'check', '.', '--format', 'json', '--cache-location', cache], { cwd: tree.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+/** Records a run (the timing variable keeps a run from being recorded, so record without it); null: the default cache. */
+function record(cache: string | null): void {
+  const location = cache === null ? [] : ['--cache-location', cache];
+  const result = spawnSync(process.execPath, [DIST_CLI, 'check', '.', '--format', 'json', ...location], { cwd: tree.root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
   assert.ok(result.status === 0 || result.status === 1, result.stderr);
 }
 
@@ -79,6 +80,14 @@ describe('docplan check replays an unchanged run from the light entry', () => {
     assert.equal(check(['--cache-location', cache, '--quiet']).replayed, false);
     // Options that must run the checker never replay.
     assert.equal(check(['--cache-location', cache, '--no-cache']).replayed, false);
+  });
+
+  it('replays the second run of a repository whose first run made its node_modules (the default cache location)', () => {
+    rmSync(join(tree.root, 'node_modules'), { recursive: true, force: true });
+    record(null);
+    assert.ok(existsSync(join(tree.root, 'node_modules', '.cache', 'docplan')), 'the first run made the default cache');
+    assert.equal(check([]).replayed, true, 'the second run was replayed');
+    rmSync(join(tree.root, 'node_modules'), { recursive: true, force: true });
   });
 
   it('runs the check again after a referenced code file, a doc, the file list, HEAD or the configuration changed', () => {

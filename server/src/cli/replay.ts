@@ -196,6 +196,13 @@ export class RunRecorder {
     if (!where) return null;
     const git = gitStamp(where.root);
     if (git === null) return null;
+    // The record goes in the cache directory: made before the stamps, so that making it (and a first
+    // `node_modules/` with it) does not change the root's stamp and miss the next run's replay.
+    try {
+      mkdirSync(where.cacheDir, { recursive: true });
+    } catch {
+      // finish() reports it.
+    }
     return new RunRecorder(where, bundleStamp(bundle), git, directoryStamps(where.root, where.cacheDir));
   }
 
