@@ -53,6 +53,8 @@ describe('word index', () => {
       const ask = (folder: FolderWorkspace) => ({
         moved: findSymbolElsewhere(folder, 'internal/index/rebuild.go', 'Rebuild')?.relPath ?? null,
         twice: findSymbolElsewhere(folder, 'internal/other/gone.go', 'Twice'),
+        // Asked after the search above (the index keeps what it found per symbol): the doc's own file is left out.
+        twiceFromOne: findSymbolElsewhere(folder, 'internal/other/twice_a.go', 'Twice')?.relPath ?? null,
         line: findLineElsewhere(folder, 'internal/index/rebuild.go', '\tclearCachedEntriesFor(root)')?.relPath ?? null,
         method: findSymbolElsewhere(folder, 'lib/old.py', 'Store.rebuild_all')?.relPath ?? null,
         constant: findSymbolElsewhere(folder, 'lib/old.py', 'MAX_ITEMS')?.relPath ?? null,
@@ -60,6 +62,7 @@ describe('word index', () => {
       const viaScan = ask(scan);
       assert.equal(viaScan.moved, 'internal/index/binary_index.go');
       assert.equal(viaScan.twice, null, 'two definitions: no answer');
+      assert.equal(viaScan.twiceFromOne, 'internal/other/twice_b.go');
       assert.equal(viaScan.line, 'internal/index/binary_index.go');
       assert.equal(viaScan.method, 'lib/store.py');
       assert.equal(viaScan.constant, 'lib/limits.py');

@@ -120,6 +120,38 @@ export class FileCache {
     return this.entry(absPath).info;
   }
 
+  /**
+   * The text of a regular text file up to `maxTextBytes`, read without keeping it, splitting its lines or
+   * hashing it (a one-pass scan such as the word index), or null. A text already kept is returned as is.
+   */
+  peekText(absPath: string): string | null {
+    const kept = this.entries.get(absPath);
+    if (kept?.text && this.validate === 'events') return kept.text.text;
+    let fd: number;
+    try {
+      fd = openSync(absPath, constants.O_RDONLY | NONBLOCK);
+    } catch {
+      return null;
+    }
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile() || stats.size > this.maxTextBytes) return null;
+      const buffer = Buffer.allocUnsafe(stats.size);
+      let read = 0;
+      while (read < buffer.length) {
+        const n = readSync(fd, buffer, read, buffer.length - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      const bytes = buffer.subarray(0, read);
+      return bytes.subarray(0, BINARY_PROBE_BYTES).includes(0) ? null : decode(bytes);
+    } catch {
+      return null;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   /** The whole text of a file up to `maxTextBytes`; larger files are `too-large` (use `line`). */
   text(absPath: string): FileText | Skipped {
     const entry = this.entry(absPath);

@@ -34,12 +34,18 @@ function candidateFiles(folder: FolderWorkspace, relPath: string, words: readonl
   const extension = extensionOf(relPath);
   if (extension === '') return [];
   const index = folder.wordIndex;
-  let files: Iterable<string> = folder.index.allFiles();
-  let limit = MAX_FILES;
   if (index !== null && words.length > 0) {
-    files = words.map((word) => index.filesWith(extension, word)).reduce((rarest, list) => (list.length < rarest.length ? list : rarest));
-    limit = Infinity;
+    return nearestFirst(
+      words.map((word) => index.filesWith(extension, word)).reduce((rarest, list) => (list.length < rarest.length ? list : rarest)),
+      relPath,
+    );
   }
+  return nearestFirst(folder.index.allFiles(), relPath).slice(0, MAX_FILES);
+}
+
+/** `files` of `relPath`'s extension (itself excluded): its folder first, then its parent's subtree, then the rest. */
+function nearestFirst(files: Iterable<string>, relPath: string): string[] {
+  const extension = extensionOf(relPath);
   const dir = posix.dirname(relPath);
   const parent = posix.dirname(dir);
   const near: string[] = [];
@@ -52,7 +58,7 @@ function candidateFiles(folder: FolderWorkspace, relPath: string, words: readonl
     else if (parent !== '.' && (fileDir === parent || fileDir.startsWith(`${parent}/`))) around.push(file);
     else rest.push(file);
   }
-  return [...near, ...around, ...rest].slice(0, limit);
+  return [...near, ...around, ...rest];
 }
 
 /**
@@ -97,27 +103,52 @@ function unrecorded(folder: FolderWorkspace, search: () => Relocation[]): Reloca
 function searchSymbol(folder: FolderWorkspace, relPath: string, symbol: string): Relocation[] {
   const name = symbol.split('.').pop() ?? symbol;
   if (name.length < 3) return [];
-  const word = new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`);
-  const hint = definitionHint(extensionOf(relPath), name);
+  const extension = extensionOf(relPath);
+  const test = { word: new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`), hint: definitionHint(extension, name) };
+  const index = folder.wordIndex;
+  const identifier = /^[A-Za-z_$][\w$]{2,}$/.test(name);
+  if (index !== null && identifier && extension !== '') {
+    // A CLI run: every file that defines the symbol is found once per run, then ordered for each doc's file.
+    const defining = index.memo(`defines\u0000${extension}\u0000${symbol}`, () => {
+      const found = new Map<string, SymbolDef[]>();
+      for (const file of index.filesWith(extension, name)) {
+        const definitions = definitionsIn(folder, file, symbol, test);
+        if (definitions.length > 0) found.set(file, definitions);
+      }
+      return found;
+    });
+    return firstPlaces(nearestFirst(defining.keys(), relPath), (file) => defining.get(file) ?? []);
+  }
+  return firstPlaces(candidateFiles(folder, relPath, identifier ? [name] : []), (file) => definitionsIn(folder, file, symbol, test));
+}
+
+/**
+ * The definitions of `files`, in order, until there are several: an interface's one-line declaration gives
+ * way to the one definition with a body (the code lives where the body is).
+ */
+function firstPlaces(files: readonly string[], definitionsOf: (file: string) => SymbolDef[]): Relocation[] {
   const found: Relocation[] = [];
-  for (const file of candidateFiles(folder, relPath, /^[A-Za-z_$][\w$]{2,}$/.test(name) ? [name] : [])) {
-    const resolved = folder.resolver.physical(file);
-    if (resolved.kind !== 'inside') continue;
-    const text = folder.files.text(resolved.absPath);
-    if (!text.ok || !word.test(text.text)) continue;
-    // Parsing is the cost: a file where the name is only called cannot define it.
-    if (hint !== null && !hint.test(text.text)) continue;
-    const symbols = folder.symbols.get(resolved.absPath);
-    if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') continue;
-    const { definitions, match } = findDefinitions(symbols, symbol);
-    if (match !== 'exact') continue;
-    for (const def of definitions) found.push({ relPath: file, line: def.line, def });
-    // An interface's one-line declaration and its implementation: the code lives where the body is.
+  for (const file of files) {
+    for (const def of definitionsOf(file)) found.push({ relPath: file, line: def.line, def });
     const bodied = found.filter((place) => place.def !== null && place.def.endLine > place.def.line);
     if (found.length > 1 && bodied.length === 1) found.splice(0, found.length, bodied[0]);
     if (found.length > 1) return found;
   }
   return found;
+}
+
+/** The exact definitions of `symbol` in one file (none when the file cannot hold one or does not parse). */
+function definitionsIn(folder: FolderWorkspace, file: string, symbol: string, test: { word: RegExp; hint: RegExp | null }): SymbolDef[] {
+  const resolved = folder.resolver.physical(file);
+  if (resolved.kind !== 'inside') return [];
+  const text = folder.files.text(resolved.absPath);
+  if (!text.ok || !test.word.test(text.text)) return [];
+  // Parsing is the cost: a file where the name is only called cannot define it.
+  if (test.hint !== null && !test.hint.test(text.text)) return [];
+  const symbols = folder.symbols.get(resolved.absPath);
+  if (!symbols || !symbols.ok || symbols.parser !== 'tree-sitter') return [];
+  const { definitions, match } = findDefinitions(symbols, symbol);
+  return match === 'exact' ? definitions : [];
 }
 
 /**

@@ -25,8 +25,15 @@ type Postings = Map<string, string[]>;
 /** Files per identifier, one map per file extension, built on first use. */
 export class WordIndex {
   private readonly byExtension = new Map<string, Postings>();
+  private readonly derived = new Map<string, unknown>();
 
   constructor(private readonly source: WordSource) {}
+
+  /** A value computed from the indexed files: `compute()` once per key, until the index is cleared. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.derived.has(key)) this.derived.set(key, compute());
+    return this.derived.get(key) as T;
+  }
 
   /** The files with `extension` (`.go`, lower case) whose text holds `word` as a whole identifier. */
   filesWith(extension: string, word: string): readonly string[] {
@@ -36,6 +43,7 @@ export class WordIndex {
   /** Forgets everything (a file was created, changed or deleted). */
   clear(): void {
     this.byExtension.clear();
+    this.derived.clear();
   }
 
   private postings(extension: string): Postings {

@@ -59,10 +59,10 @@ export class FolderWorkspace {
     this.wordIndex = options.wordIndex
       ? new WordIndex({
           allFiles: () => this.index.allFiles(),
+          // One pass over every file of a language: read, not kept (the cache is for the files rules read).
           text: (relPath) => {
             const resolved = this.resolver.physical(relPath);
-            const file = resolved.kind === 'inside' ? this.files.text(resolved.absPath) : null;
-            return file?.ok ? file.text : null;
+            return resolved.kind === 'inside' ? this.files.peekText(resolved.absPath) : null;
           },
         })
       : null;
