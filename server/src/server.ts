@@ -308,7 +308,7 @@ connection.languages.diagnostics.on(
     // A malformed request (no text document) gets an empty report, not a handler failure.
     const uri: unknown = params?.textDocument?.uri;
     if (typeof uri !== 'string') return { kind: 'full', items: [] };
-    const found = documents.get(uri) ? await checks.current(uri) : null;
+    const found = documents.get(uri) ? await checks.current(uri, true) : null;
     return publisher.documentReport(params, found);
   }),
 );

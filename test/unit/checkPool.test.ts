@@ -55,8 +55,9 @@ test('a queued check superseded before a worker is free is dropped; a request st
   // Answers every check with an empty result, the one of busy.md late: it holds the worker open checks may use.
   const slow = script(
     'slow.js',
-    `parentPort.on('message', (m) => { if (m.type !== 'check') return; const reply = { type: 'checked', id: m.id, modelJson: '{"kind":null,"stages":[],"notes":[]}', textIsDocument: false, summary: { kind: null, disabled: false, stageCount: 0, notes: [] }, findings: [], ruleErrors: [], notes: [], skipped: null };
-      setTimeout(() => parentPort.postMessage(reply), m.uri.endsWith('busy.md') ? 5000 : 0); });`,
+    `parentPort.on('message', (m) => { if (m.type !== 'check') return; const reply = { type: 'checked', id: m.id, summary: { kind: null, disabled: false, stageCount: 0, notes: [] }, findings: [], ruleErrors: [], notes: [], skipped: null };
+      const model = { type: 'model', id: m.id, modelJson: '{"kind":null,"stages":[],"notes":[]}', textIsDocument: false };
+      setTimeout(() => { parentPort.postMessage(reply); parentPort.postMessage(model); }, m.uri.endsWith('busy.md') ? 5000 : 0); });`,
   );
   const pool = new CheckPool(slow);
   try {
@@ -68,6 +69,37 @@ test('a queued check superseded before a worker is free is dropped; a request st
     const asked = pool.check(request({ uri: 'file:///asked.md', priority: Priority.request })).then((outcome) => order.push(`asked ${outcome.kind}`));
     await Promise.all([busy, stale, asked]);
     assert.deepEqual(order, ['stale superseded', 'asked checked', 'busy checked']);
+  } finally {
+    pool.dispose();
+  }
+});
+
+test('the findings settle a check before its model arrives; the model is read once it has come', async () => {
+  // Sends the findings at once and the model 400 ms later; dies instead of sending the model of gone.md.
+  const late = script(
+    'late.js',
+    `parentPort.on('message', (m) => { if (m.type !== 'check') return;
+      parentPort.postMessage({ type: 'checked', id: m.id, summary: { kind: 'plan', disabled: false, stageCount: 1, notes: [] }, findings: [], ruleErrors: [], notes: [], skipped: null });
+      if (m.uri.endsWith('gone.md')) { setTimeout(() => process.exit(4), 100); return; }
+      setTimeout(() => parentPort.postMessage({ type: 'model', id: m.id, modelJson: '{"kind":"plan","stages":[{}],"notes":[]}', textIsDocument: true }), 400); });`,
+  );
+  const pool = new CheckPool(late);
+  try {
+    const started = Date.now();
+    const outcome = await pool.check(request());
+    assert.equal(outcome.kind, 'checked');
+    if (outcome.kind !== 'checked') return;
+    assert.ok(Date.now() - started < 350, 'the findings did not wait for the model');
+    assert.throws(() => outcome.checked.built.model, /not arrived/);
+    await outcome.modelReady;
+    assert.equal(outcome.checked.built.model.kind, 'plan');
+    assert.equal(outcome.checked.built.model.text, '# Plan\n', 'the text is the job\'s');
+    // A worker that stops before sending the model: the wait ends, and reading the model says why.
+    const gone = await pool.check(request({ uri: 'file:///gone.md' }));
+    assert.equal(gone.kind, 'checked');
+    if (gone.kind !== 'checked') return;
+    await gone.modelReady;
+    assert.throws(() => gone.checked.built.model, /check worker stopped/);
   } finally {
     pool.dispose();
   }

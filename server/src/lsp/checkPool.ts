@@ -17,14 +17,18 @@ import { LineIndex } from '../model/text';
 import type { FileChange } from '../workspace/fileIndex';
 import type { BuiltDocument } from '../model/build';
 import type { DocModel } from '../model/types';
-import type { CheckJob, CheckedReply, CheckReply, ModelSummary, WorkerMessage } from './checkProtocol';
+import type { CheckJob, CheckReply, ModelReply, ModelSummary, WorkerMessage } from './checkProtocol';
 
 /** Queue priorities, most urgent first. */
 export const Priority = { request: 0, open: 1, background: 2 } as const;
 export type Priority = (typeof Priority)[keyof typeof Priority];
 
 /** What a check came to. */
-export type PoolOutcome = { kind: 'checked'; checked: CheckedDocument; summary: ModelSummary } | { kind: 'fixed'; text: string } | { kind: 'superseded' } | { kind: 'failed'; message: string; overBudget?: boolean };
+export type PoolOutcome =
+  | { kind: 'checked'; checked: CheckedDocument; summary: ModelSummary; modelReady: Promise<void> }
+  | { kind: 'fixed'; text: string }
+  | { kind: 'superseded' }
+  | { kind: 'failed'; message: string; overBudget?: boolean };
 
 /** One document to check. */
 export interface CheckRequest {
@@ -69,6 +73,16 @@ interface Job {
 interface PoolWorker {
   thread: Worker;
   job: Job | null;
+  /** Checks whose findings came and whose model is still to come, by job id. */
+  models: Map<number, ModelHolder>;
+}
+
+/** The model of a worker's check: it follows the findings (see `ModelReply`). */
+interface ModelHolder {
+  reply: ModelReply | null;
+  /** Why the model will not come (the worker stopped), or null. */
+  failure: string | null;
+  arrived: () => void;
 }
 
 /** The check workers and their queue. */
@@ -161,7 +175,7 @@ export class CheckPool {
       if (!request.isCurrent()) return { kind: 'superseded' };
       if (request.mode === 'fixAll') return { kind: 'fixed', text: fixAllText(request.text, request.options).text };
       const { model } = checked.built;
-      return { kind: 'checked', checked, summary: { kind: model.kind, disabled: model.disabled, stageCount: model.stages.length, notes: model.notes } };
+      return { kind: 'checked', checked, summary: { kind: model.kind, disabled: model.disabled, stageCount: model.stages.length, notes: model.notes }, modelReady: Promise.resolve() };
     } catch (error) {
       return { kind: 'failed', message: error instanceof Error ? error.message : String(error) };
     }
@@ -235,6 +249,7 @@ export class CheckPool {
   /** Terminates a worker and settles its job with `outcome`; the next job spawns a fresh worker. */
   private stop(worker: PoolWorker, outcome: PoolOutcome): void {
     this.remove(worker);
+    abandonModels(worker, 'the check worker was stopped');
     worker.job?.settle(outcome);
     worker.job = null;
     void worker.thread.terminate();
@@ -255,17 +270,29 @@ export class CheckPool {
       this.onError('starting a check worker', error);
       return null;
     }
-    const worker: PoolWorker = { thread, job: null };
+    const worker: PoolWorker = { thread, job: null, models: new Map() };
     thread.unref();
     thread.on('message', (reply: CheckReply) => {
+      if (reply.type === 'model') {
+        const holder = worker.models.get(reply.id);
+        worker.models.delete(reply.id);
+        if (holder) {
+          holder.reply = reply;
+          holder.arrived();
+        }
+        if (worker.job === null && worker.models.size === 0) thread.unref();
+        return;
+      }
       const job = worker.job;
       if (!job || job.message.id !== reply.id) return;
       worker.job = null;
-      thread.unref();
-      job.settle(this.outcomeOf(job, reply));
+      job.settle(this.outcomeOf(worker, job, reply));
+      // A worker that still owes a model keeps the process alive, as one with a check does.
+      if (worker.models.size === 0) thread.unref();
       this.pump();
     });
     const died = (error: unknown) => {
+      abandonModels(worker, `the check worker stopped (${error instanceof Error ? error.message : String(error)})`);
       if (!this.remove(worker)) return;
       const job = worker.job;
       worker.job = null;
@@ -279,31 +306,47 @@ export class CheckPool {
     return worker;
   }
 
-  private outcomeOf(job: Job, reply: CheckReply): PoolOutcome {
+  private outcomeOf(worker: PoolWorker, job: Job, reply: Exclude<CheckReply, ModelReply>): PoolOutcome {
     if (reply.type === 'failed') return { kind: 'failed', message: reply.message };
     if (!job.request.isCurrent()) return { kind: 'superseded' };
     if (reply.type === 'fixed') return { kind: 'fixed', text: reply.text };
     const { findings, ruleErrors, notes, skipped, summary } = reply;
-    const checked: CheckedDocument = { built: lazyBuilt(reply, job.request.text), findings, ruleErrors, notes, skipped };
-    return { kind: 'checked', checked, summary };
+    let arrived = () => undefined as void;
+    const modelReady = new Promise<void>((resolveModel) => (arrived = resolveModel));
+    const holder: ModelHolder = { reply: null, failure: null, arrived };
+    worker.models.set(reply.id, holder);
+    const checked: CheckedDocument = { built: lazyBuilt(holder, job.request.text), findings, ruleErrors, notes, skipped };
+    return { kind: 'checked', checked, summary, modelReady };
   }
+}
+
+/** The worker is gone: the models it still owed will not come. */
+function abandonModels(worker: PoolWorker, why: string): void {
+  for (const holder of worker.models.values()) {
+    holder.failure = why;
+    holder.arrived();
+  }
+  worker.models.clear();
 }
 
 /**
  * The model and line index of a worker's check, made on first use: publishing diagnostics needs neither,
- * and a request that needs them pays once (parsing the model's JSON, one scan of the text for lines).
+ * and a request that needs them pays once (parsing the model's JSON, one scan of the text for lines). A
+ * request reads the model once its `modelReady` has settled.
  */
-function lazyBuilt(reply: CheckedReply, text: string): BuiltDocument {
-  let modelJson: string | null = reply.modelJson;
+function lazyBuilt(holder: ModelHolder, text: string): BuiltDocument {
   let model: DocModel | null = null;
   let lines: LineIndex | null = null;
   return {
     parsed: NO_PARSE,
     get model(): DocModel {
       if (!model) {
-        model = JSON.parse(modelJson!) as DocModel;
+        const reply = holder.reply;
+        if (reply === null) throw new Error(holder.failure ?? 'the model of this check has not arrived from its worker yet');
+        model = JSON.parse(reply.modelJson) as DocModel;
         if (reply.textIsDocument) model.text = text;
-        modelJson = null;
+        // The JSON is not needed again.
+        holder.reply = null;
       }
       return model;
     },

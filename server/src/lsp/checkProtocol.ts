@@ -47,16 +47,12 @@ export interface ModelSummary {
 }
 
 /**
- * A finished check: the findings, and the model as JSON (without its text when that is the document's), which
- * the main thread parses only when a request needs it: a large plan's model is many times its text, and
- * copying it as objects would hold the main thread for as long as a request may wait.
+ * A finished check: the findings, sent as soon as the rules are done so that diagnostics are published
+ * without waiting for the model; a `ModelReply` with the same id follows.
  */
 export interface CheckedReply {
   type: 'checked';
   id: number;
-  modelJson: string;
-  /** The model's `text` is the job's text (left out of `modelJson`). */
-  textIsDocument: boolean;
   summary: ModelSummary;
   findings: Finding[];
   ruleErrors: string[];
@@ -78,4 +74,17 @@ export interface FixedReply {
   text: string;
 }
 
-export type CheckReply = CheckedReply | FixedReply | FailedReply;
+/**
+ * The model of a finished check as JSON (without its text when that is the document's), which the main
+ * thread parses only when a request needs it: a large plan's model is many times its text, and copying it
+ * as objects would hold the main thread for as long as a request may wait.
+ */
+export interface ModelReply {
+  type: 'model';
+  id: number;
+  modelJson: string;
+  /** The model's `text` is the job's text (left out of `modelJson`). */
+  textIsDocument: boolean;
+}
+
+export type CheckReply = CheckedReply | ModelReply | FixedReply | FailedReply;

@@ -40,33 +40,39 @@ function keepParse(uri: string, parsed: ParsedDocument): void {
   }
 }
 
-async function check(job: CheckJob): Promise<CheckReply> {
+/** Runs a job and posts its replies: the findings first, then (for a check) the model. */
+async function check(job: CheckJob): Promise<void> {
   try {
     const workspace = job.folder ? workspaceOf(job.folder.root, job.folder.git).view(job.folder.docAbsPath) : null;
     const options: CheckOptions = { config: job.config, path: job.path, workspace, maxDocMs: job.maxDocMs, previous: parses.get(job.uri) };
     const checked = await checkTextPrepared(job.text, options);
     // Fix-all re-checks synchronously between passes, against the workspace this check just prepared.
-    if (job.mode === 'fixAll') return { type: 'fixed', id: job.id, text: fixAllText(job.text, { ...options, previous: checked.built.parsed }).text };
+    if (job.mode === 'fixAll') {
+      post({ type: 'fixed', id: job.id, text: fixAllText(job.text, { ...options, previous: checked.built.parsed }).text });
+      return;
+    }
     if (job.keepParse) keepParse(job.uri, checked.built.parsed);
     else parses.delete(job.uri);
     const { findings, ruleErrors, notes, skipped } = checked;
     const { model } = checked.built;
-    const textIsDocument = model.text === job.text;
-    const modelJson = JSON.stringify(textIsDocument ? { ...model, text: '' } : model);
     const summary = { kind: model.kind, disabled: model.disabled, stageCount: model.stages.length, notes: model.notes };
-    return { type: 'checked', id: job.id, modelJson, textIsDocument, summary, findings, ruleErrors, notes, skipped };
+    post({ type: 'checked', id: job.id, summary, findings, ruleErrors, notes, skipped });
+    // The diagnostics are on their way; the model (a tenth of a second for a large plan) follows.
+    const textIsDocument = model.text === job.text;
+    post({ type: 'model', id: job.id, modelJson: JSON.stringify(textIsDocument ? { ...model, text: '' } : model), textIsDocument });
   } catch (error) {
-    return { type: 'failed', id: job.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    post({ type: 'failed', id: job.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
+}
+
+function post(reply: CheckReply): void {
+  parentPort!.postMessage(reply);
 }
 
 parentPort?.on('message', (message: WorkerMessage) => {
   switch (message.type) {
     case 'check':
-      void check(message).then((reply) => {
-        parentPort!.postMessage(reply);
-        collector.busy();
-      });
+      void check(message).then(() => collector.busy());
       return;
     case 'filesChanged':
       for (const workspace of workspaces.values()) for (const { absPath, change } of message.changes) workspace.fileChanged(absPath, change);

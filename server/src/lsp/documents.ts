@@ -98,6 +98,8 @@ export class DocumentChecks {
   private readonly recent = new Set<string>();
   /** Shrinks the heap after a burst of checks. */
   readonly collector = new IdleCollector();
+  /** When each check's model has come from its worker (it follows the findings). */
+  private readonly modelsReady = new WeakMap<CheckedDocument, Promise<void>>();
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -222,6 +224,7 @@ export class DocumentChecks {
       return { checked: null, state, superseded: false };
     }
     const { checked, summary } = outcome;
+    this.modelsReady.set(checked, outcome.modelReady);
     state.failure = null;
     // A newer version was checked while this one waited for the workspace: keep the newer result.
     if (state.checkedVersion > version) return { checked: state.checked, state, superseded: true };
@@ -255,9 +258,10 @@ export class DocumentChecks {
 
   /**
    * The current document and its check (computed if stale), or null for an unknown or non-Markdown URI.
-   * A check overtaken by an edit is retried on the newer version.
+   * A check overtaken by an edit is retried on the newer version. The check's model has arrived unless
+   * `findingsOnly` (a diagnostics request reads only the findings).
    */
-  async current(uri: unknown): Promise<CurrentDocument | null> {
+  async current(uri: unknown, findingsOnly = false): Promise<CurrentDocument | null> {
     if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'params.uri must be a string');
     for (let attempt = 0; ; attempt++) {
       if (!this.documents.get(uri)) return null;
@@ -265,6 +269,8 @@ export class DocumentChecks {
       const document = this.documents.get(uri);
       if (!document || !isMarkdown(document) || isConfigUri(uri)) return null;
       const outcome = await this.ensureChecked(document, context, Priority.request);
+      const modelReady = outcome.checked && !findingsOnly ? this.modelsReady.get(outcome.checked) : undefined;
+      if (modelReady) await modelReady;
       if (!outcome.superseded || attempt >= 3) return { document, checked: outcome.checked, context, state: outcome.state };
     }
   }
