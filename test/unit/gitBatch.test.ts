@@ -100,6 +100,27 @@ describe('git history as a batch', () => {
       items += together.items.size;
     }
     assert.ok(items > 0, 'git knew when some items were added');
+
+    // A named file changed in the working tree changes an open item's answer; with this many names, the
+    // batch reads one status of the whole folder and a doc alone the status of its own names.
+    const names = new Set(asked.flatMap((ask) => ask.questions.flatMap((question) => question.files)));
+    assert.ok(names.size > 64, `the batch names more than 64 files (${names.size})`);
+    const open = asked.flatMap((ask) => ask.questions.filter((question) => !question.checked).map((question) => ({ ask, question })));
+    const unchanged = open.find(({ ask, question }) => {
+      const answer = batch.get(ask.docAbsPath);
+      return answer !== undefined && 'items' in answer && answer.items.get(question.key)?.filesChanged === false;
+    });
+    assert.ok(unchanged, 'an open item whose files did not change since it was added');
+    const file = join(tree.root, unchanged.question.files[0]);
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, `${before}// edited in the working tree\n`);
+    try {
+      const again = (await loadItemHistoriesMany(tree.root, asked)).get(unchanged.ask.docAbsPath);
+      const alone = (await loadItemHistoriesMany(tree.root, [unchanged.ask])).get(unchanged.ask.docAbsPath);
+      for (const answer of [again, alone]) assert.equal(answer && 'items' in answer ? answer.items.get(unchanged.question.key)?.filesChanged : null, true);
+    } finally {
+      writeFileSync(file, before);
+    }
   });
 
   it('starts no git process for docs without files to map', async () => {
