@@ -14,6 +14,7 @@ import { after, describe, it } from 'node:test';
 import { main, type CliIo } from '../../server/src/cli/main';
 import { escapeGithubData, escapeGithubProperty, formatGithub, type FileReport } from '../../server/src/cli/format';
 import { ALL_RULES } from '../../server/src/rules/index';
+import { threadCount } from '../../server/src/cli/workers';
 
 const REPO = resolve(__dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'cli');
@@ -541,5 +542,17 @@ describe('the built bundle (node dist/cli.js, bin/docplan.js)', () => {
     const run = bundle(BIN, ['rules'], tmpdir());
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^missing-goals\s+warning/m);
+  });
+});
+
+describe('docplan check threads', () => {
+  it('leaves one core to the collector and git, and gives each thread enough documents', () => {
+    assert.equal(threadCount(2000, null, 2), 1, 'two cores: one thread');
+    assert.equal(threadCount(2000, null, 4), 3);
+    assert.equal(threadCount(400, null, 8), 2, '150 documents or more per thread');
+    assert.equal(threadCount(100, null, 8), 1);
+    assert.equal(threadCount(2000, null, 1), 1);
+    assert.equal(threadCount(2000, 2, 2), 2, '--threads is obeyed');
+    assert.equal(threadCount(3, 8, 16), 3, 'never more threads than documents');
   });
 });
