@@ -15,7 +15,7 @@
  *
  * Paths are relative to the workspace folder; the folder may sit below the repository's top level.
  */
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { GitRepo, isUnknown, runGit, type Unknown } from '../workspace/git';
 import { runGitWithInput } from '../workspace/gitBatch';
 import { TASK_LINE } from '../model/itemClaims';
@@ -191,7 +191,7 @@ export async function loadItemHistoriesMany(root: string, requests: readonly Doc
     if (requests.length === 0) return answers;
     const repo = await openRepository(resolve(root), git);
     if (isUnknown(repo)) return all(repo);
-    const prefix = folderPrefix(repo, root);
+    const prefix = repo.folderPrefix(root);
     if (prefix === null) return all({ kind: 'unknown', reason: 'the folder is outside the git repository' });
     const topOf = (rel: string) => (prefix === '' ? rel : `${prefix}/${rel}`);
     const docs: { request: DocQuestions; top: string }[] = [];
@@ -273,11 +273,3 @@ function itemHistories(
   return items;
 }
 
-/** The folder's path below the repository top (`''` at the top), or null outside it. */
-function folderPrefix(repo: GitRepo, root: string): string | null {
-  const rel = repo.relative(resolve(root));
-  if (rel !== null) return rel;
-  const direct = relative(repo.top, resolve(root));
-  if (direct === '') return '';
-  return direct.startsWith('..') ? null : direct.split(sep).join('/');
-}

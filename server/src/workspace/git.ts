@@ -103,6 +103,15 @@ export class GitRepo {
     return rel.split(sep).join('/');
   }
 
+  /** A workspace folder's path below the repository top (`''` at the top), or null outside the repository. */
+  folderPrefix(root: string): string | null {
+    const rel = this.relative(resolve(root));
+    if (rel !== null) return rel;
+    const direct = relative(this.top, resolve(root));
+    if (direct === '') return '';
+    return direct.startsWith('..') ? null : direct.split(sep).join('/');
+  }
+
   /** The commit hash of HEAD, or unknown (e.g. a repository without commits). */
   async head(): Promise<string | Unknown> {
     const result = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], this.top, this.options);
@@ -436,6 +445,32 @@ export interface DocGitRequest {
   relPaths: Iterable<string>;
 }
 
+/** HEAD as last read, asked of git at most once per `intervalMs`: the history answers depend on it. */
+export class HeadWatch {
+  /** HEAD's hash, `''` in a repository without commits, null before the first read (or after `forget`). */
+  value: string | null = null;
+  private checkedAt = 0;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Reads HEAD unless it was read within the interval; true when it moved since the previous read. */
+  async moved(repo: GitRepo): Promise<boolean> {
+    const now = Date.now();
+    if (this.value !== null && now - this.checkedAt < this.intervalMs) return false;
+    this.checkedAt = now;
+    const head = await repo.head();
+    const value = isUnknown(head) ? '' : head;
+    const moved = this.value !== null && this.value !== value;
+    this.value = value;
+    return moved;
+  }
+
+  /** The next `moved` reads HEAD again. */
+  forget(): void {
+    this.value = null;
+  }
+}
+
 /**
  * Git answers for the docs of one workspace folder: `prepare` / `prepareMany` (async), then sync lookups.
  * Git processes per run are bounded, not per doc: one `git log` for the last commits of all the docs
@@ -445,8 +480,7 @@ export interface DocGitRequest {
 export class GitHistory {
   private repo: GitRepo | Unknown | null = null;
   private opening: Promise<GitRepo | Unknown> | null = null;
-  private head: string | null = null;
-  private headCheckedAt = 0;
+  private readonly head: HeadWatch;
   private blobs: BlobReader | null = null;
   private readonly docs = new Map<string, DocHistory | Unknown>();
   private readonly oldFiles = new Map<string, OldFile>();
@@ -460,6 +494,7 @@ export class GitHistory {
     private readonly options: GitOptions = {},
   ) {
     this.root = resolve(root);
+    this.head = new HeadWatch(options.headCheckMs ?? 2000);
   }
 
   /** Fetches what `drift` and `renamedTo` need for `doc` and these folder-relative paths. Never rejects. */
@@ -570,7 +605,7 @@ export class GitHistory {
       this.maps.clear();
       this.repo = null;
       this.opening = null;
-      this.head = null;
+      this.head.forget();
       this.blobs?.close();
       this.blobs = null;
       return;
@@ -597,17 +632,12 @@ export class GitHistory {
 
   /** Drops doc histories when HEAD moved (a commit, checkout or reset), checking at most every `headCheckMs`. */
   private async checkHead(repo: GitRepo): Promise<void> {
-    const now = Date.now();
-    if (this.head !== null && now - this.headCheckedAt < (this.options.headCheckMs ?? 2000)) return;
-    this.headCheckedAt = now;
-    const head = await repo.head();
-    const value = isUnknown(head) ? '' : head;
-    if (this.head !== null && this.head !== value) {
+    if (await this.head.moved(repo)) {
       this.docs.clear();
       this.maps.clear();
     }
-    this.head = value;
   }
+
 
   /** Last commit, text then and renames since, for many docs through a fixed number of git processes. */
   private async loadDocs(repo: GitRepo, docAbsPaths: readonly string[]): Promise<void> {
@@ -625,7 +655,7 @@ export class GitHistory {
       for (const doc of tops.keys()) this.docs.set(doc, { kind: 'unknown', reason: commits.reason });
       return;
     }
-    const head = this.head ?? '';
+    const head = this.head.value ?? '';
     const [toHead, sinceHead] = await Promise.all([
       renamesToHead(git, repo.top, head, [...commits.values()], options),
       head === '' ? Promise.resolve(new Map<string, string>()) : repo.renamesSince(head),

@@ -15,9 +15,8 @@
  * git runs when nothing is asked; without git (or outside a repository) every answer is unknown and the
  * rules keep their behaviour without history.
  */
-import { realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { GitRepo, isUnknown, type GitOptions, type Unknown } from './git';
+import { resolve } from 'node:path';
+import { GitRepo, HeadWatch, isUnknown, type GitOptions, type Unknown } from './git';
 import { runGitWithInput } from './gitBatch';
 
 /** What history says about one folder-relative path. */
@@ -128,8 +127,7 @@ export function parseRenames(output: string): Map<string, Map<string, string>> {
 export class PathHistory {
   private repo: GitRepo | Unknown | null = null;
   private opening: Promise<GitRepo | Unknown> | null = null;
-  private head: string | null = null;
-  private headCheckedAt = 0;
+  private readonly head: HeadWatch;
   private readonly pasts = new Map<string, PathPast | Unknown>();
   /** Folder-relative path -> position and time of its newest commit in the log that answered it, with that log's id. */
   private readonly orders = new Map<string, { log: number; order: number; time: number }>();
@@ -145,6 +143,7 @@ export class PathHistory {
     private readonly options: GitOptions = {},
   ) {
     this.root = resolve(root);
+    this.head = new HeadWatch(options.headCheckMs ?? 2000);
   }
 
   /**
@@ -203,7 +202,7 @@ export class PathHistory {
     this.pasts.clear();
     this.orders.clear();
     this.arrivals.clear();
-    this.head = null;
+    this.head.forget();
   }
 
   private async openRepo(): Promise<GitRepo | Unknown> {
@@ -214,27 +213,22 @@ export class PathHistory {
   }
 
   private async checkHead(repo: GitRepo): Promise<void> {
-    const now = Date.now();
-    if (this.head !== null && now - this.headCheckedAt < (this.options.headCheckMs ?? 2000)) return;
-    this.headCheckedAt = now;
-    const head = await repo.head();
-    const value = isUnknown(head) ? '' : head;
-    if (this.head !== null && this.head !== value) {
+    if (await this.head.moved(repo)) {
       this.pasts.clear();
       this.orders.clear();
       this.arrivals.clear();
     }
-    this.head = value;
   }
+
 
   private async load(repo: GitRepo, paths: readonly string[], docs: readonly string[]): Promise<void> {
     const options = { timeoutMs: this.options.timeoutMs ?? 10_000, maxBuffer: this.options.maxBuffer ?? 64 * 1024 * 1024 };
     const git = this.options.git ?? 'git';
-    if (this.head === '') {
+    if (this.head.value === '') {
       for (const path of paths) this.pasts.set(path, { kind: 'never' });
       return;
     }
-    const prefix = folderPrefix(repo, this.root);
+    const prefix = repo.folderPrefix(this.root);
     if (prefix === null) {
       for (const path of paths) this.pasts.set(path, { kind: 'unknown', reason: 'the folder is outside the git repository' });
       return;
@@ -285,15 +279,3 @@ export class PathHistory {
   }
 }
 
-/** The folder's path below the repository top (`''` at the top), or null outside it. */
-function folderPrefix(repo: GitRepo, root: string): string | null {
-  let real = root;
-  try {
-    real = realpathSync.native(root);
-  } catch {
-    // keep the root as given
-  }
-  const rel = relative(repo.top, real);
-  if (rel === '') return '';
-  return rel.startsWith('..') ? null : rel.split(sep).join('/');
-}
