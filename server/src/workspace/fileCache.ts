@@ -136,14 +136,7 @@ export class FileCache {
     try {
       const stats = fstatSync(fd);
       if (!stats.isFile() || stats.size > this.maxTextBytes) return null;
-      const buffer = Buffer.allocUnsafe(stats.size);
-      let read = 0;
-      while (read < buffer.length) {
-        const n = readSync(fd, buffer, read, buffer.length - read, read);
-        if (n === 0) break;
-        read += n;
-      }
-      const bytes = buffer.subarray(0, read);
+      const bytes = readAll(fd, stats.size);
       return bytes.subarray(0, BINARY_PROBE_BYTES).includes(0) ? null : decode(bytes);
     } catch {
       return null;
@@ -251,14 +244,8 @@ export class FileCache {
       const fstats = fstatSync(fd);
       if (!fstats.isFile()) return skip('not-a-file', `${absPath} is not a regular file; skipped`);
       if (fstats.size <= this.maxTextBytes) {
-        const buffer = Buffer.allocUnsafe(fstats.size);
-        let read = 0;
-        while (read < buffer.length) {
-          const n = readSync(fd, buffer, read, buffer.length - read, read);
-          if (n === 0) break;
-          read += n;
-        }
-        const bytes = buffer.subarray(0, read);
+        const bytes = readAll(fd, fstats.size);
+        const read = bytes.length;
         if (bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) return skip('binary', `${absPath} is a binary file; skipped`);
         const text = decode(bytes);
         const lines = splitLines(text);
@@ -371,6 +358,18 @@ export function contentIdOf(bytes: Uint8Array): string {
 }
 
 /** UTF-8 with a BOM removed; invalid sequences become U+FFFD. */
+/** Up to `size` bytes of an open file from its start (fewer when it shrank while being read). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < buffer.length) {
+    const n = readSync(fd, buffer, read, buffer.length - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
+}
+
 function decode(bytes: Uint8Array): string {
   const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
