@@ -115,11 +115,21 @@ function headingForms(headingText: string): HeadingForms {
   if (forms === undefined) {
     const normalized = normalizeHeading(headingText);
     const bare = undecorateHeading(normalized);
-    forms = { normalized, bare, joined: /^(.+?)\s*\/\s*\S/.exec(normalized)?.[1] ?? null, last: /\s(\S+)$/.exec(bare)?.[1] ?? null };
+    const joined = /^(.+?)\s*\/\s*\S/.exec(normalized)?.[1] ?? null;
+    const last = /\s(\S+)$/.exec(bare)?.[1] ?? null;
+    forms = { normalized: detached(normalized), bare: detached(bare), joined: joined === null ? null : detached(joined), last: last === null ? null : detached(last) };
     if (FORMS_CACHE.size >= FORMS_CACHE_LIMIT) FORMS_CACHE.clear();
-    FORMS_CACHE.set(headingText, forms);
+    FORMS_CACHE.set(detached(headingText), forms);
   }
   return forms;
+}
+
+/**
+ * A copy of `text` that holds no reference to a larger string: a heading's text is a slice of its whole
+ * document, and a cache that kept the slice would keep every document it ever saw.
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 /** Whether a heading names one of `synonyms` (normalized words), with or without decorations. */
