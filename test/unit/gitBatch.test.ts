@@ -5,14 +5,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateTree, type GeneratedTree } from '../../bench/tree';
 import { FileCache } from '../../server/src/workspace/fileCache';
 import { GitHistory } from '../../server/src/workspace/git';
-import { itemKey, loadItemHistoriesMany, type DocQuestions } from '../../server/src/claims/history';
+import { itemKey, loadItemHistoriesMany, WorkingTreeChanges, type DocQuestions } from '../../server/src/claims/history';
+import { git as gitIn } from '../helpers/git';
 
 const temp = mkdtempSync(join(tmpdir(), 'docplan-gitbatch-'));
 let tree: GeneratedTree;
@@ -121,6 +122,36 @@ describe('git history as a batch', () => {
     } finally {
       writeFileSync(file, before);
     }
+  });
+
+  it('reads a file in a new untracked folder as changed when the whole folder\'s status lists the folder', async () => {
+    const repo = join(temp, 'untracked');
+    mkdirSync(join(repo, 'docs'), { recursive: true });
+    gitIn(repo, 'init', '-q');
+    writeFileSync(join(repo, 'docs', 'plan.md'), '# Plan\n\n## Stage 1: Start\n\n- [ ] Add `jobs/nightly/run.py`\n');
+    gitIn(repo, 'add', '-A');
+    gitIn(repo, 'commit', '-q', '-m', 'plan');
+    // Written, not committed, in a folder git has never seen: listed as `?? jobs/` by the whole-folder status.
+    mkdirSync(join(repo, 'jobs', 'nightly'), { recursive: true });
+    writeFileSync(join(repo, 'jobs', 'nightly', 'run.py'), 'print(1)\n');
+    // More than 64 named files in the run: one status of the whole folder.
+    const padding = Array.from({ length: 70 }, (_, i) => `lib/unrelated_${i}.py`);
+    const key = itemKey('Add `jobs/nightly/run.py`');
+    const docAbsPath = join(repo, 'docs', 'plan.md');
+    const answers = await loadItemHistoriesMany(repo, [{ docAbsPath, questions: [{ key, checked: false, files: ['jobs/nightly/run.py', ...padding] }] }]);
+    const answer = answers.get(docAbsPath);
+    assert.ok(answer && 'items' in answer, JSON.stringify(answer));
+    assert.equal(answer.items.get(key)?.filesChanged, true);
+  });
+
+  it('lists working-tree changes, an untracked folder holding every path below it', () => {
+    const changes = new WorkingTreeChanges();
+    changes.add(' M src/app.py\n?? jobs/\n?? "odd name.py"\n');
+    assert.equal(changes.has('src/app.py'), true);
+    assert.equal(changes.has('jobs/nightly/run.py'), true);
+    assert.equal(changes.has('odd name.py'), true);
+    assert.equal(changes.has('jobsX/run.py'), false);
+    assert.equal(changes.has('src/other.py'), false);
   });
 
   it('starts no git process for docs without files to map', async () => {

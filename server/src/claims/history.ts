@@ -208,11 +208,13 @@ export async function loadItemHistoriesMany(root: string, requests: readonly Doc
     const specs = (paths: readonly string[]) => `--\n${paths.join('\n')}\n`;
     const nameSpecs = [...docTops, ...files.map(topOf)];
     const statusRuns: Promise<{ ok: true; stdout: Buffer } | { ok: false; reason: string }>[] = [];
-    const status = (paths: readonly string[]) => runGit(['status', '--porcelain=v1', '--untracked-files=all', '--no-renames', '--', ...paths], repo.top, { git });
+    const status = (untracked: 'all' | 'normal', paths: readonly string[]) =>
+      runGit(['status', '--porcelain=v1', `--untracked-files=${untracked}`, '--no-renames', '--', ...paths], repo.top, { git });
     // Each status compares every file of the index with the disk: past a few dozen paths, one status of the
-    // whole folder (filtered here) beats several, which each did that pass again (5 runs of 0.5-0.9 s, 20,000 files).
-    if (files.length > PATHSPEC_LIMIT) statusRuns.push(status([prefix === '' ? '.' : prefix]));
-    else if (files.length > 0) statusRuns.push(status(files.map(topOf)));
+    // whole folder (filtered here) beats several, which each did that pass again (5 runs of 0.5-0.9 s, 20,000
+    // files). It lists an untracked directory whole instead of walking it (see WorkingTreeChanges).
+    if (files.length > PATHSPEC_LIMIT) statusRuns.push(status('normal', [prefix === '' ? '.' : prefix]));
+    else if (files.length > 0) statusRuns.push(status('all', files.map(topOf)));
     const [docLog, nameLog, ...statuses] = await Promise.all([
       runGitWithInput(git, repo.top, ['log', '--stdin', '--reverse', '-p', '-U0', '--format=%x01%H', ...flags], specs(docTops), options),
       // Git matches every changed path against every pathspec: past a few dozen, one pass over the whole
@@ -226,15 +228,36 @@ export async function loadItemHistoriesMany(root: string, requests: readonly Doc
     if (!nameLog.ok) return all({ kind: 'unknown', reason: nameLog.reason });
     const taskLogs = parseDocLogs(docLog.stdout.toString('utf8'), new Set(docTops));
     const { order, changed } = parseNameLog(nameLog.stdout.toString('utf8'), new Set(nameSpecs));
-    const dirty = new Set<string>();
-    for (const status of statuses) {
-      if (!status.ok) continue;
-      for (const line of status.stdout.toString('utf8').split('\n')) if (line.length > 3) dirty.add(unquotePath(line.slice(3)));
-    }
+    const dirty = new WorkingTreeChanges();
+    for (const status of statuses) if (status.ok) dirty.add(status.stdout.toString('utf8'));
     for (const { request, top } of docs) answers.set(request.docAbsPath, { items: itemHistories(request.questions, taskLogs.get(top) ?? new Map(), order, changed, dirty, topOf) });
     return answers;
   } catch (error) {
     return all({ kind: 'unknown', reason: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
+ * The paths `git status --porcelain=v1` lists (top-relative). An untracked directory, listed whole as
+ * `?? dir/` with `--untracked-files=normal`, holds every path below it.
+ */
+export class WorkingTreeChanges {
+  private readonly paths = new Set<string>();
+  private readonly dirs: string[] = [];
+
+  /** Reads one status output. */
+  add(porcelain: string): void {
+    for (const line of porcelain.split('\n')) {
+      if (line.length <= 3) continue;
+      const path = unquotePath(line.slice(3));
+      if (path.endsWith('/')) this.dirs.push(path);
+      else this.paths.add(path);
+    }
+  }
+
+  /** Whether the working tree changed `path` (top-relative). */
+  has(path: string): boolean {
+    return this.paths.has(path) || this.dirs.some((dir) => path.startsWith(dir));
   }
 }
 
@@ -244,7 +267,7 @@ function itemHistories(
   tasks: Map<string, TaskVersion>,
   order: Map<string, number>,
   changed: Set<string>[],
-  dirty: ReadonlySet<string>,
+  dirty: WorkingTreeChanges,
   topOf: (rel: string) => string,
 ): Map<string, ItemHistory> {
   const items = new Map<string, ItemHistory>();
