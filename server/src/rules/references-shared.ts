@@ -67,15 +67,15 @@ export interface ReferenceAnalysis {
 }
 
 /** The analysis of `model`'s references against the check's workspace, done once per check (the rules share it). */
-export function analyzeReferences(model: DocModel, context: RuleContext & { workspace: DocWorkspace }): ReferenceAnalysis {
-  return context.shared('references', () => analyze(model, context.workspace, context.lines));
+export function analyzeReferences(model: DocModel, context: RuleContext, workspace: DocWorkspace): ReferenceAnalysis {
+  return context.shared('references', () => analyze(model, workspace, context.lines));
 }
 
 /** Runs `check` for one rule id: reports each verdict of that rule. */
 export function reportVerdicts(model: DocModel, context: RuleContext, rule: ReferenceVerdict['rule']): void {
   const workspace = context.workspace;
   if (workspace === null) return;
-  const analysis = analyzeReferences(model, { ...context, workspace });
+  const analysis = analyzeReferences(model, context, workspace);
   for (const item of analysis.items) {
     const verdict = item.verdict;
     if (verdict === null || verdict.rule !== rule) continue;

@@ -46,7 +46,7 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
   // Before tree-sitter has loaded, every lookup is "unknown": nothing to say yet.
   if (!index.ready) return;
   // Test files the doc itself says it creates are not missing until the stage that runs them is done.
-  const created = status === 'file-missing' ? analyzeReferences(model, { ...context, workspace }).createdPaths : new Set<string>();
+  const created = status === 'file-missing' ? analyzeReferences(model, context, workspace).createdPaths : new Set<string>();
   for (const { stage, command } of stageCommands(model)) {
     // Both rules read every command, and a plan repeats its commands from stage to stage: each text once per check.
     const check = context.shared(`command\u0000${command.text}`, () => checkCommand(command.text, index));
