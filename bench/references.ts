@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { FileCache } from '../server/src/workspace/fileCache';
 import { basenameOf, FileIndex } from '../server/src/workspace/fileIndex';
 import { PathResolver } from '../server/src/workspace/paths';
-import { checkSymbolAtLine, loadTreeSitter, SymbolIndex } from '../server/src/workspace/symbols';
+import { checkSymbolAtLine, SymbolIndex } from '../server/src/workspace/symbols';
+import { loadAllGrammars } from '../server/src/workspace/treeSitter';
 import { FolderWorkspace } from '../server/src/workspace/workspace';
 import { buildDocument } from '../server/src/check';
 import { checkModel } from '../server/src/rules/engine';
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
 
     const cpu = process.cpuUsage();
     const wall = performance.now();
-    await loadTreeSitter();
+    await loadAllGrammars();
     row('tree-sitter runtime + 6 grammars (once per process)', performance.now() - wall, process.cpuUsage(cpu).user / 1000, null);
 
     const runs: { index: number; refs: number; total: number; cpu: number; noSymbols: number }[] = [];

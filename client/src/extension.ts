@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DOCUMENT_INFO_METHOD, type DocPlanInitializationOptions, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
+import { DOCUMENT_INFO_METHOD, SERVER_NODE_FLAGS, type DocPlanInitializationOptions, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
 import { registerValidationFeatures, type DocPlanApi } from './features';
 
 let client: LanguageClient | undefined;
@@ -16,8 +16,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocPla
   const activationStarted = performance.now();
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

@@ -35,6 +35,14 @@ export const Methods = {
   memoryUsage: 'docplan/memoryUsage',
 } as const;
 
+/**
+ * The V8 flags every launcher of the language server passes to Node: the VS Code client, the shebang of
+ * `bin/docplan-language-server.js`, the tests and the bench. A young generation of 2 MB: the main thread
+ * only relays messages and holds documents (checks run on workers, whose limits are set where they start),
+ * and a session opening a thousand documents otherwise leaves some 30 MB of idle semispaces resident.
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
+
 /** `docplan/documentInfo`: `DocumentInfoParams` -> `DocumentInfo | null`. */
 export const DOCUMENT_INFO_METHOD = Methods.documentInfo;
 /** `docplan/stages`: `StagesParams` -> `StagesResult | null`. */

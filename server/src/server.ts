@@ -28,7 +28,7 @@ import { COMPLETION_TRIGGERS, completionsAt, documentLinks, hoverAt, type Naviga
 import { referenceNavigation } from './features/referenceNavigation';
 import { documentInfo, stagesResult } from './features/stages';
 import { documentSymbols } from './features/symbols';
-import { testNavigation } from './features/testNavigation';
+import { prepareTestNavigation, testNavigation } from './features/testNavigation';
 import { isConfigUri, FolderConfiguration } from './lsp/configuration';
 import { DiagnosticsPublisher } from './lsp/diagnosticsPublisher';
 import { DocumentChecks, isMarkdown, type CurrentDocument } from './lsp/documents';
@@ -234,10 +234,10 @@ documents.onDidClose(
 // ---------------------------------------------------------------------------------------------------------
 // Requests.
 
-/** What navigation providers read; the main thread's test index loads tree-sitter on first use (async). */
+/** What navigation providers read; the main thread's test index loads the grammars of the doc's commands on first use. */
 async function navigationOf(found: CurrentDocument & { checked: CheckedDocument }): Promise<NavigationContext> {
   const workspace = found.context.options.workspace ?? null;
-  if (workspace && !workspace.folder.tests.ready && found.checked.built.model.kind !== null) await workspace.folder.tests.prepare();
+  if (workspace && found.checked.built.model.kind !== null) await prepareTestNavigation(found.checked.built.model, workspace);
   return { checked: found.checked, workspace };
 }
 

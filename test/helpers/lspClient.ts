@@ -23,6 +23,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const SERVER_PATH = resolve(REPO_ROOT, 'dist', 'server.js');
@@ -58,6 +59,8 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Settings answered for `workspace/configuration` (section `docplan`), per scope URI or for all. */
   settings?: (scopeUri: string | undefined) => unknown;
+  /** The program and its arguments before `--stdio`; default Node with the server's flags and `dist/server.js`. */
+  command?: string[];
 }
 
 interface Waiter<T> {
@@ -128,7 +131,8 @@ export class LspTestClient {
   /** Spawns the built server and runs initialize/initialized. */
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     if (!existsSync(SERVER_PATH)) throw new Error(`${SERVER_PATH} does not exist: run \`npm run build\` before the server tests.`);
-    const child = spawn(process.execPath, [SERVER_PATH, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [program, ...args] = options.command ?? [process.execPath, ...SERVER_NODE_FLAGS, SERVER_PATH];
+    const child = spawn(program, [...args, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection, options);
     connection.listen();

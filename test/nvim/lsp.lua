@@ -26,7 +26,8 @@ vim.o.hidden = true
 local published_at = {}
 local client_id = vim.lsp.start_client({
   name = 'docplan',
-  cmd = { 'node', server, '--stdio' },
+  -- The bin itself, as users start it: its shebang passes the server's V8 flags to Node.
+  cmd = { server, '--stdio' },
   root_dir = root,
   workspace_folders = { { uri = vim.uri_from_fname(root), name = 'workspace' } },
   -- Answered to workspace/configuration by Neovim's default handler.

@@ -1,11 +1,13 @@
 // Tier 3: bad input and plain clients. Whatever arrives, the built server answers (or returns an error) and
 // keeps serving; diagnostics stay inside the document; shutdown + exit ends the process with 0.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCodes, ResponseError, type CodeAction, type DocumentSymbol } from 'vscode-languageserver-protocol';
-import { LspTestClient, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
+import { LspTestClient, REPO_ROOT, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
 import { CONFIG, PLAN } from '../helpers/serverFixtures';
-import type { DocumentInfo } from '../../server/src/protocol';
+import { SERVER_NODE_FLAGS, type DocumentInfo } from '../../server/src/protocol';
 
 describe('bad input', () => {
   let workspace: TempWorkspace;
@@ -134,6 +136,21 @@ describe('plain LSP clients and lifecycle', () => {
     } finally {
       client.kill();
       workspace.remove();
+    }
+  });
+
+  test('the installed bin starts the server with the flags every launcher passes to Node', async () => {
+    const bin = join(REPO_ROOT, 'bin', 'docplan-language-server.js');
+    assert.equal(readFileSync(bin, 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${SERVER_NODE_FLAGS.join(' ')}`);
+    // Started as an editor starts it: the file itself, through its shebang.
+    const client = await LspTestClient.start({ command: [bin] });
+    try {
+      await client.openDocument('untitled:plan', PLAN);
+      await client.waitForVersion('untitled:plan', 1);
+      const commandLine = readFileSync(`/proc/${client.process.pid}/cmdline`, 'utf8').split('\0');
+      for (const flag of SERVER_NODE_FLAGS) assert.ok(commandLine.includes(flag), `${flag} in ${commandLine.join(' ')}`);
+    } finally {
+      client.kill();
     }
   });
 

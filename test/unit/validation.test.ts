@@ -60,7 +60,7 @@ function indexFor(name: string): TestIndex {
 }
 
 before(async () => {
-  await new TestIndex(FIXTURES).prepare();
+  await new TestIndex(FIXTURES).prepareAll();
 });
 
 /** All verdicts of a command, flattened. */

@@ -48,8 +48,8 @@ describe('word index', () => {
       write('lib/limits.py', 'MAX_ITEMS: int = 10\n');
       const scan = new FolderWorkspace(root, { validate: 'events', git: false });
       const indexed = new FolderWorkspace(root, { validate: 'events', git: false, wordIndex: true });
-      // Tree-sitter loads once, asynchronously; the searches then parse synchronously.
-      for (const folder of [scan, indexed]) await folder.symbols.prepare([join(root, 'internal/index/rebuild.go')]);
+      // A check prepares the referenced files, which loads their grammars; the searches then parse synchronously.
+      for (const folder of [scan, indexed]) await folder.symbols.prepare([join(root, 'internal/index/rebuild.go'), join(root, 'lib/old.py')]);
       const ask = (folder: FolderWorkspace) => ({
         moved: findSymbolElsewhere(folder, 'internal/index/rebuild.go', 'Rebuild')?.relPath ?? null,
         twice: findSymbolElsewhere(folder, 'internal/other/gone.go', 'Twice'),

@@ -22,9 +22,9 @@ import {
   type FileSymbols,
   findDefinitions,
   normalizeSymbol,
-  simulateGrammarFailure,
   SymbolIndex,
 } from '../../server/src/workspace/symbols';
+import { simulateGrammarFailure } from '../../server/src/workspace/treeSitter';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'workspace');
 const temps: string[] = [];

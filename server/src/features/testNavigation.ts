@@ -9,16 +9,21 @@
  */
 import { CompletionItemKind, MarkupKind, type CompletionItem, type DocumentLink, type Position } from 'vscode-languageserver-types';
 import { URI } from 'vscode-uri';
-import type { Command, Range } from '../model/types';
+import type { Command, DocModel, Range } from '../model/types';
+import type { DocWorkspace } from '../workspace/workspace';
 import { stageCommands } from '../rules/test-commands';
 import type { TestIndex } from '../validation/index';
 import { checkCommand, commandOffsetRange, completeTestName, verdictAt, verdictHover, verdictLinks } from '../validation/runners/index';
 import type { NavigationContext, NavigationProvider } from './navigation';
 
-/** The prepared test index of the document's folder, or null (outside a folder, tree-sitter not loaded). */
+/** Loads the grammars of the doc's commands into its folder's test index: navigation reads it synchronously. */
+export function prepareTestNavigation(model: DocModel, workspace: DocWorkspace): Promise<void> {
+  return workspace.folder.tests.prepareFor(stageCommands(model).map(({ command }) => command.text));
+}
+
+/** The test index of the document's folder (its commands' grammars prepared by the caller), or null outside a folder. */
 function indexOf(context: NavigationContext): TestIndex | null {
-  const index = context.workspace?.folder.tests ?? null;
-  return index?.ready ? index : null;
+  return context.workspace?.folder.tests ?? null;
 }
 
 /**

@@ -43,8 +43,6 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
   const configured = context.config.rules[ruleId]?.severity !== undefined;
   if (!workspace) return;
   const index = workspace.folder.tests;
-  // Before tree-sitter has loaded, every lookup is "unknown": nothing to say yet.
-  if (!index.ready) return;
   // Test files the doc itself says it creates are not missing until the stage that runs them is done.
   const created = status === 'file-missing' ? analyzeReferences(model, context, workspace).createdPaths : new Set<string>();
   for (const { stage, command } of stageCommands(model)) {

@@ -23,9 +23,22 @@
  * callers report nothing (at most a hint), never a false `test-not-found`.
  */
 import { parse as shellParse, type ParseEntry } from 'shell-quote';
+import type { GrammarId } from '../workspace/grammars';
 
 /** The test runners DocPlan understands. */
 export type RunnerId = 'pytest' | 'jest' | 'vitest' | 'node-test' | 'mocha' | 'go' | 'cargo';
+
+const SCRIPT_GRAMMARS: readonly GrammarId[] = ['javascript', 'typescript', 'tsx'];
+/** The grammars of the test files each runner reads. */
+const RUNNER_GRAMMARS: Readonly<Record<RunnerId, readonly GrammarId[]>> = {
+  pytest: ['python'],
+  jest: SCRIPT_GRAMMARS,
+  vitest: SCRIPT_GRAMMARS,
+  'node-test': SCRIPT_GRAMMARS,
+  mocha: SCRIPT_GRAMMARS,
+  go: ['go'],
+  cargo: ['rust'],
+};
 
 /** A word of the command after shell unquoting, with its offsets in the command text when known. */
 export interface Word {
@@ -84,6 +97,17 @@ export function analyzeCommand(text: string, options: CommandOptions = {}): Comm
   } catch (error) {
     return { status: 'unsupported', text, kind: 'syntax', reason: `the command could not be parsed (${error instanceof Error ? error.message : String(error)})` };
   }
+}
+
+/** The tree-sitter grammars that checking these commands needs: those of their runners' test files. */
+export function grammarsOfCommands(texts: Iterable<string>, options: CommandOptions = {}): Set<GrammarId> {
+  const grammars = new Set<GrammarId>();
+  for (const text of new Set(texts)) {
+    const analysis = analyzeCommand(text, options);
+    if (analysis.status !== 'ok') continue;
+    for (const invocation of analysis.invocations) for (const grammar of RUNNER_GRAMMARS[invocation.runner]) grammars.add(grammar);
+  }
+  return grammars;
 }
 
 function unsupported(text: string, kind: UnsupportedKind, reason: string): CommandAnalysis {

@@ -5,9 +5,10 @@
  *
  * ## Async loading, sync lookups (as `SymbolIndex`)
  *
- * 1. `await testIndex.prepare()` once (loads tree-sitter, shared with the symbol index; never rejects);
- * 2. rules and features call the synchronous methods. Before tree-sitter is loaded, `fileTests` returns
- *    `undefined` ("unknown": report nothing, re-check once `prepare` resolves).
+ * 1. `await testIndex.prepareFor(commands)` (loads the grammars of the commands' runners, shared with the
+ *    symbol index; never rejects);
+ * 2. rules and features call the synchronous methods. Before a file's grammar is loaded, `fileTests`
+ *    returns `undefined` ("unknown": report nothing).
  *
  * ## Caching
  *
@@ -27,7 +28,9 @@ import { discoverGo } from './discovery/go';
 import { discoverJavaScript } from './discovery/javascript';
 import { DEFAULT_PYTEST_NAMING, discoverPython, type PytestNaming } from './discovery/python';
 import { discoverRust } from './discovery/rust';
-import { discoverWith, type FileTests, prepareTreeSitter, treeSitterReady } from './discovery/types';
+import { discoverWith, type FileTests } from './discovery/types';
+import { grammarsOfCommands } from './command';
+import { loadAllGrammars, loadGrammars } from '../workspace/treeSitter';
 
 export type { FileTests, DiscoveredTest, DiscoveredSuite } from './discovery/types';
 
@@ -72,14 +75,14 @@ export class TestIndex {
     this.files = options.files ?? new FileCache();
   }
 
-  /** Loads tree-sitter (idempotent; never rejects). */
-  prepare(): Promise<void> {
-    return prepareTreeSitter();
+  /** Loads the grammars that checking these validation commands reads (idempotent; never rejects). */
+  prepareFor(commands: Iterable<string>): Promise<void> {
+    return loadGrammars(grammarsOfCommands(commands, { readScript: this.readScript }));
   }
 
-  /** True once tree-sitter loading has finished. */
-  get ready(): boolean {
-    return treeSitterReady();
+  /** Loads every grammar (tests, benchmarks). */
+  prepareAll(): Promise<void> {
+    return loadAllGrammars();
   }
 
   /** Absolute path of a root-relative path. */
@@ -113,8 +116,8 @@ export class TestIndex {
   }
 
   /**
-   * Tests defined in a file (root-relative path), synchronously. `undefined` while tree-sitter is still
-   * loading; a skip reason when the file is missing, binary or too large; `complete: false` with notes when
+   * Tests defined in a file (root-relative path), synchronously. `undefined` while its grammar is not
+   * loaded (`prepareFor` the commands first); a skip reason when the file is missing, binary or too large; `complete: false` with notes when
    * the grammar is missing or the file has syntax errors.
    */
   fileTests(relPath: string, naming: PytestNaming = DEFAULT_PYTEST_NAMING): FileTests | Skipped | undefined {

@@ -10,13 +10,13 @@
  *
  * ## Async loading, sync lookups
  *
- * Loading the runtime and grammars is asynchronous (WebAssembly compilation, ~50-150 ms once per process);
- * parsing afterwards is synchronous. Rules are synchronous, so:
+ * Loading the runtime and a grammar is asynchronous (WebAssembly compilation, once per thread and grammar,
+ * only for the languages asked for: `treeSitter.ts`); parsing afterwards is synchronous. Rules are
+ * synchronous, so:
  *
- * 1. the server (or CLI) calls `symbolIndex.init()` once at start-up, without awaiting it if it likes;
- * 2. before checking a document it awaits `symbolIndex.prepare(paths)` for the files the document's
- *    references tie to a symbol (init included; never rejects);
- * 3. rules call `symbolIndex.get(absPath)`, which is synchronous: it returns cached symbols, parses the
+ * 1. before checking a document the caller awaits `symbolIndex.prepare(paths)` for the files the
+ *    document's references tie to a symbol (their grammars load then; never rejects);
+ * 2. rules call `symbolIndex.get(absPath)`, which is synchronous: it returns cached symbols, parses the
  *    file now if the grammar is loaded (or the file has none), or returns `undefined` while the grammar is
  *    still loading. `undefined` means "unknown": a rule reports nothing, and the server re-checks once
  *    `prepare` resolves.
@@ -25,7 +25,8 @@
  */
 import type { Language as TsLanguage, Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import type { FileCache, Skipped } from './fileCache';
-import { GRAMMAR_WASM, type GrammarId, grammarForPath, locateWasm, RUNTIME_WASM } from './grammars';
+import { type GrammarId, grammarForPath } from './grammars';
+import { grammarFor, grammarStatus, loadAllGrammars, loadGrammars } from './treeSitter';
 
 /** What kind of thing a definition is. */
 export type SymbolKind =
@@ -138,71 +139,6 @@ export function checkSymbolAtLine(symbols: FileSymbols, symbol: string, line: nu
   return { status: 'moved', definitions: sorted, match };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// tree-sitter loading (one runtime per process, shared by every SymbolIndex)
-
-interface TreeSitterState {
-  parser: TsParser | null;
-  languages: Map<GrammarId, TsLanguage>;
-  failures: Map<GrammarId, string>;
-  runtimeError: string | null;
-}
-
-let loading: Promise<TreeSitterState> | null = null;
-let loaded: TreeSitterState | null = null;
-
-/** Loads the runtime and every grammar once per process. Never rejects: failures are recorded. */
-export function loadTreeSitter(): Promise<TreeSitterState> {
-  if (loading) return loading;
-  loading = (async () => {
-    const state: TreeSitterState = { parser: null, languages: new Map(), failures: new Map(), runtimeError: null };
-    try {
-      // require(), not import: esbuild then bundles the CommonJS build, whose wasm lookup does not depend on
-      // import.meta.url (undefined in our CommonJS bundles).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
-      const runtime = locateWasm(RUNTIME_WASM);
-      if (runtime === null) throw new Error(`${RUNTIME_WASM.file} not found (looked in dist/grammars and node_modules)`);
-      await Parser.init({ locateFile: () => runtime });
-      state.parser = new Parser();
-      await Promise.all(
-        (Object.keys(GRAMMAR_WASM) as GrammarId[]).map(async (id) => {
-          const path = locateWasm(GRAMMAR_WASM[id]);
-          if (path === null) {
-            state.failures.set(id, `${GRAMMAR_WASM[id].file} not found`);
-            return;
-          }
-          try {
-            state.languages.set(id, await Language.load(path));
-          } catch (error) {
-            state.failures.set(id, `${GRAMMAR_WASM[id].file} failed to load: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }),
-      );
-    } catch (error) {
-      state.runtimeError = `tree-sitter unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    loaded = state;
-    return state;
-  })();
-  return loading;
-}
-
-/** For tests: pretend a grammar failed to load (forces the text fallback); returns a function that undoes it. */
-export function simulateGrammarFailure(id: GrammarId, reason: string): () => void {
-  const state = loaded;
-  if (!state) throw new Error('tree-sitter not loaded yet');
-  const language = state.languages.get(id);
-  const failure = state.failures.get(id);
-  state.languages.delete(id);
-  state.failures.set(id, reason);
-  return () => {
-    if (language) state.languages.set(id, language);
-    if (failure === undefined) state.failures.delete(id);
-    else state.failures.set(id, failure);
-  };
-}
-
 /** Symbols per file, cached and validated by the file cache's signatures. One per workspace folder. */
 export class SymbolIndex {
   private readonly cache = new Map<string, FileSymbols | Skipped>();
@@ -210,29 +146,21 @@ export class SymbolIndex {
 
   constructor(private readonly files: FileCache) {}
 
-  /** Starts loading tree-sitter (idempotent). */
+  /** Loads every grammar (tests, benchmarks); checks load only the grammars of their files (`prepare`). */
   init(): Promise<void> {
-    return loadTreeSitter().then(() => undefined);
+    return loadAllGrammars();
   }
 
-  /** True once tree-sitter loading has finished (successfully or not). */
-  get ready(): boolean {
-    return loaded !== null;
-  }
-
-  /** Grammar load status, for logs: id -> 'loaded' or the failure. */
+  /** Grammar load status, for logs: id -> 'loaded', 'not needed yet', 'loading' or the failure. */
   status(): Record<string, string> {
-    const out: Record<string, string> = {};
-    if (!loaded) return { runtime: 'loading' };
-    if (loaded.runtimeError) out.runtime = loaded.runtimeError;
-    for (const id of Object.keys(GRAMMAR_WASM) as GrammarId[]) out[id] = loaded.languages.has(id) ? 'loaded' : loaded.failures.get(id) ?? 'not loaded';
-    return out;
+    return grammarStatus();
   }
 
-  /** Computes symbols for these files (after loading tree-sitter) so that later `get` calls hit the cache. */
+  /** Loads the grammars of these files and computes their symbols, so that later `get` calls hit the cache. */
   async prepare(absPaths: Iterable<string>): Promise<void> {
-    await loadTreeSitter();
-    for (const path of absPaths) this.get(path);
+    const paths = [...absPaths];
+    await loadGrammars(paths.map(grammarForPath).filter((id): id is GrammarId => id !== null));
+    for (const path of paths) this.get(path);
   }
 
   /**
@@ -242,10 +170,7 @@ export class SymbolIndex {
    */
   get(absPath: string): FileSymbols | Skipped | undefined {
     const grammar = grammarForPath(absPath);
-    if (grammar !== null && loaded === null) {
-      void loadTreeSitter();
-      return undefined;
-    }
+    if (grammar !== null && grammarFor(grammar) === undefined) return undefined;
     const text = this.files.text(absPath);
     if (!text.ok) {
       if (text.reason === 'too-large') return { ok: false, reason: 'too-large', message: `${text.message}; symbols are not looked up in it` };
@@ -274,17 +199,16 @@ export class SymbolIndex {
 /** Symbols of a text, with tree-sitter when `grammar` is loaded, else the text fallback. */
 export function extractSymbols(grammar: GrammarId | null, text: string, lines: readonly string[], signature = ''): FileSymbols {
   if (grammar !== null) {
-    const state = loaded;
-    const language = state?.languages.get(grammar);
-    if (state?.parser && language) {
+    const loaded = grammarFor(grammar);
+    if (loaded && 'parser' in loaded) {
       try {
-        return { ok: true, signature, parser: 'tree-sitter', language: grammar, note: null, definitions: treeSitterSymbols(state.parser, language, grammar, text) };
+        return { ok: true, signature, parser: 'tree-sitter', language: grammar, note: null, definitions: treeSitterSymbols(loaded.parser, loaded.language, grammar, text) };
       } catch (error) {
         const note = `tree-sitter parse failed (${error instanceof Error ? error.message : String(error)}); used the text fallback`;
         return { ok: true, signature, parser: 'text', language: grammar, note, definitions: extractTextSymbols(lines) };
       }
     }
-    const reason = state?.runtimeError ?? state?.failures.get(grammar) ?? 'tree-sitter not loaded';
+    const reason = loaded?.failure ?? `the ${grammar} grammar is not loaded yet`;
     return { ok: true, signature, parser: 'text', language: grammar, note: `${reason}; used the text fallback`, definitions: extractTextSymbols(lines) };
   }
   return { ok: true, signature, parser: 'text', language: null, note: null, definitions: extractTextSymbols(lines) };

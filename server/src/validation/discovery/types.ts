@@ -1,12 +1,12 @@
 /**
  * What test discovery finds in one file. Discovery parses test files with tree-sitter (the grammars that
- * `workspace/symbols.ts` loads) and never guesses with regexes over the text: when the grammar is not
+ * `workspace/treeSitter.ts` loads) and never guesses with regexes over the text: when the grammar is not
  * available, or the file does not parse, the result says so (`complete: false`, `notes`) and callers treat
  * a missing name as "unknown", not as "not found".
  */
-import type { Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
-import { loadTreeSitter } from '../../workspace/symbols';
+import type { Node as TsNode } from 'web-tree-sitter';
 import type { GrammarId } from '../../workspace/grammars';
+import { grammarFor } from '../../workspace/treeSitter';
 import type { LinearPattern } from '../patterns';
 
 /** A test (or a Go subtest / node:test subtest under `children`). Lines are 1-based, columns 0-based UTF-16. */
@@ -70,34 +70,16 @@ export type Discover = (root: TsNode, text: string) => Omit<FileTests, 'ok' | 'l
 
 const PARSE_BUDGET_MS = 1500;
 
-type TreeSitterState = Awaited<ReturnType<typeof loadTreeSitter>>;
-let state: TreeSitterState | null = null;
-let pending: Promise<TreeSitterState> | null = null;
-
-/** Loads tree-sitter (shared with the symbol index). Never rejects. */
-export async function prepareTreeSitter(): Promise<void> {
-  pending ??= loadTreeSitter();
-  state = await pending;
-}
-
-/** True once tree-sitter loading has finished (successfully or not). */
-export function treeSitterReady(): boolean {
-  return state !== null;
-}
-
 /**
- * Runs `discover` over `text` parsed with `grammar`. Returns `undefined` while tree-sitter is still
- * loading; a degraded result (no tests, `complete: false`) when the grammar is unavailable.
+ * Runs `discover` over `text` parsed with `grammar`. Returns `undefined` while the grammar is still
+ * loading (loading starts); a degraded result (no tests, `complete: false`) when it is unavailable.
  */
 export function discoverWith(grammar: GrammarId, text: string, signature: string, discover: Discover): FileTests | undefined {
-  if (state === null) {
-    void prepareTreeSitter();
-    return undefined;
-  }
-  const language = state.languages.get(grammar);
-  const parser: TsParser | null = state.parser;
+  const loaded = grammarFor(grammar);
+  if (loaded === undefined) return undefined;
   const empty = (note: string): FileTests => ({ ok: true, language: grammar, signature, tests: [], suites: [], complete: false, notes: [note], packageName: null, imports: [] });
-  if (!parser || !language) return empty(`${state.runtimeError ?? state.failures.get(grammar) ?? `the ${grammar} grammar is not loaded`}; tests in this file are not known`);
+  if ('failure' in loaded) return empty(`${loaded.failure}; tests in this file are not known`);
+  const { parser, language } = loaded;
   parser.setLanguage(language);
   const deadline = performance.now() + PARSE_BUDGET_MS;
   const progressCallback = (() => performance.now() > deadline) as unknown as (state: unknown) => void;

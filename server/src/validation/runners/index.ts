@@ -1,7 +1,7 @@
 /**
  * The entry points for rules and editor features: check a validation command against the test index,
  * decide the severity of a finding from its stage, complete test names, and find the selector under the
- * cursor (hover, document links). All synchronous (await `TestIndex.prepare()` first) and never throwing.
+ * cursor (hover, document links). All synchronous (await `TestIndex.prepareFor(commands)` first) and never throwing.
  */
 import type { Command, Range, Stage } from '../../model/types';
 import { analyzeCommand, type CommandAnalysis, type Invocation, type RunnerId, type Word } from '../command';
