@@ -164,7 +164,10 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
     await client.waitForNotification('$/progress', (params) => (params as { value: { kind: string } }).value.kind === 'end', LONG_WAIT_MS);
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    const memory = memoryOf(client.process.pid!);
+    const atEnd = memoryOf(client.process.pid!);
+    // As with the open docs: what stays resident once the server has gone quiet (its idle collection).
+    await sleep(2000);
+    const settled = memoryOf(client.process.pid!);
     const withProblems = [...client.diagnostics.values()].filter((list) => (list.at(-1)?.diagnostics.length ?? 0) > 0).length;
     rows.push({
       name: `workspace check of a generated tree (${docs} Markdown files, 30% plans; ${withProblems} with problems), start to progress end`,
@@ -172,7 +175,8 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
       budget: '-',
       met: null,
     });
-    rows.push({ name: `  RSS at the end (peak sampled ${peak.toFixed(0)} MB, VmHWM ${memory.peak.toFixed(0)} MB)`, value: `${memory.rss.toFixed(0)} MB`, budget: '< 150 MB', met: memory.rss < 150 });
+    rows.push({ name: `  RSS at the progress end (peak sampled ${peak.toFixed(0)} MB, VmHWM ${atEnd.peak.toFixed(0)} MB)`, value: `${atEnd.rss.toFixed(0)} MB`, budget: '-', met: null });
+    rows.push({ name: '  RSS 2 s later, the server quiet', value: `${settled.rss.toFixed(0)} MB`, budget: '< 150 MB', met: settled.rss < 150 });
   } finally {
     client.kill();
     workspace.remove();

@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import schema from '../../../schemas/results.schema.json';
 import type { RunOutcome } from '../run/runner';
 
@@ -48,7 +48,13 @@ export interface ReadResults {
   problem: string | null;
 }
 
-const validate = new Ajv({ allErrors: false, allowUnionTypes: true }).compile<ResultsFile>(schema);
+let validator: ValidateFunction<ResultsFile> | null = null;
+
+/** The schema's validator, compiled on first use (most folders have no results file). */
+function resultsValidator(): ValidateFunction<ResultsFile> {
+  validator ??= new Ajv({ allErrors: false, allowUnionTypes: true }).compile<ResultsFile>(schema);
+  return validator;
+}
 
 /** Absolute path of a folder's results file. */
 export function resultsPath(root: string): string {
@@ -67,6 +73,7 @@ export function parseResults(text: string): { ok: true; file: ResultsFile } | { 
   } catch (error) {
     return { ok: false, reason: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
+  const validate = resultsValidator();
   if (!validate(data)) {
     const first = validate.errors?.[0];
     return { ok: false, reason: `does not match its schema (${first ? `${first.instancePath || '(root)'} ${first.message ?? 'is invalid'}` : 'invalid'})` };
