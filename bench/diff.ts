@@ -7,7 +7,7 @@
  *   node --import tsx bench/diff.ts
  */
 import { diffArrays } from 'diff';
-import { diffLines, type LineMap } from '../server/src/workspace/git';
+import { diffLines, type LineMap } from '../server/src/workspace/lineMap';
 import { prng } from './seeded';
 
 function codeLines(count: number, random: () => number): string[] {

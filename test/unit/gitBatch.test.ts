@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateTree, type GeneratedTree } from '../../bench/tree';
 import { FileCache } from '../../server/src/workspace/fileCache';
-import { GitHistory } from '../../server/src/workspace/git';
+import { GitHistory } from '../../server/src/workspace/gitHistory';
 import { itemKey, loadItemHistoriesMany, WorkingTreeChanges, type DocQuestions } from '../../server/src/claims/history';
 import { git as gitIn } from '../helpers/git';
 

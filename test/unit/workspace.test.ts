@@ -12,7 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileCache } from '../../server/src/workspace/fileCache';
 import { FileIndex } from '../../server/src/workspace/fileIndex';
-import { diffLines, GitHistory, GitRepo, isUnknown, mapLines, referenceWasCommitted } from '../../server/src/workspace/git';
+import { GitRepo, isUnknown } from '../../server/src/workspace/git';
+import { GitHistory, referenceWasCommitted } from '../../server/src/workspace/gitHistory';
+import { diffLines, mapLines } from '../../server/src/workspace/lineMap';
 import { grammarForPath, locateWasm, WASM_ASSETS } from '../../server/src/workspace/grammars';
 import { decodeLinkPath, docDirOf, folderRootFor, PathResolver, resolveLexical } from '../../server/src/workspace/paths';
 import {

@@ -7,7 +7,7 @@
  * range anchors on its first meaningful line, and a reference to a lone brace says nothing at all.
  */
 import { distance } from 'fastest-levenshtein';
-import { diffLines, type LineMap } from './git';
+import { diffLines, type LineMap } from './lineMap';
 
 /** Where the referenced content is now. */
 export type ContentDrift =

@@ -7,7 +7,7 @@ import { resolve, sep } from 'node:path';
 import type { DocModel, Reference } from '../model/types';
 import { FileCache } from './fileCache';
 import { FileIndex, type FileChange } from './fileIndex';
-import { GitHistory } from './git';
+import { GitHistory } from './gitHistory';
 import { PathHistory } from './pathHistory';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
 import { basesOf, resolveReferenceTarget } from './referenceTarget';
