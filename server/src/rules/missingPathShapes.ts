@@ -5,8 +5,8 @@
  * git, and a data file a running program appends to (a `.jsonl` among others of its kind).
  */
 import type { Reference } from '../model/types';
-import type { LineIndex } from '../model/text';
 import type { DocWorkspace } from '../workspace/workspace';
+import type { RuleContext } from './types';
 import { docDirOf } from '../workspace/paths';
 
 /** "e.g. `x`", "for example `x`", "such as `x`": an illustration, not a file the doc depends on. */
@@ -19,16 +19,20 @@ const WRITTEN_ELSEWHERE = /\b(?:write|writes|written|copy|copies|copied|generate
 /** Files a program appends records to: their names change with every run. */
 const DATA_RECORD = /\.(?:jsonl|ndjson|csv|tsv|log)$/i;
 
+/** The part of a rule context the shapes read: the doc's lines and the check's shared memo. */
+type ShapeContext = Pick<RuleContext, 'lines' | 'shared'>;
+
 /** Why the missing `relPath` named by `reference` is not rot, or null when it may be. */
-export function notRotShape(workspace: DocWorkspace, lines: LineIndex, reference: Reference, relPath: string): string | null {
+export function notRotShape(context: ShapeContext, workspace: DocWorkspace, reference: Reference, relPath: string): string | null {
+  const { lines } = context;
   const line = lines.lineText(reference.range.start.line);
   const before = line.slice(0, reference.range.start.character);
   if (EXAMPLE_BEFORE.test(before.replace(/\(\s*`?$/, ''))) return 'an example';
   if (USERS_OWN_BEFORE.test(before)) return "a file of the user's own project";
   if (WRITTEN_ELSEWHERE.test(line)) return 'a file written into another tree';
-  if (plannedBeside(workspace, relPath)) return 'planned by an open task beside the doc';
-  if (listKinPlanned(workspace, lines, reference.range.start.line)) return 'listed with files open tasks beside the doc plan';
-  if (inSubmodule(workspace, relPath)) return 'inside a git submodule';
+  if (plannedBeside(context, workspace, relPath)) return 'planned by an open task beside the doc';
+  if (listKinPlanned(context, workspace, reference.range.start.line)) return 'listed with files open tasks beside the doc plan';
+  if (inSubmodule(context, workspace, relPath)) return 'inside a git submodule';
   const index = workspace.folder.index;
   const dir = docDirOf(relPath);
   if (dir !== '' && index.partlyIgnored(dir)) return 'in a folder the repository partly keeps out of git';
@@ -48,11 +52,12 @@ interface ShapeFacts {
   submodules: readonly string[];
 }
 
-let memo: ShapeFacts | null = null;
+/** The facts for this doc, read once per check (every rule of the check shares them). */
+function factsOf(context: ShapeContext, workspace: DocWorkspace): ShapeFacts {
+  return context.shared(`missing-path-shapes\u0000${workspace.docAbsPath}`, () => readFacts(workspace));
+}
 
-/** The facts for this doc, read once for the rest of the current synchronous check. */
-function factsOf(workspace: DocWorkspace): ShapeFacts {
-  if (memo && memo.docAbsPath === workspace.docAbsPath) return memo;
+function readFacts(workspace: DocWorkspace): ShapeFacts {
   const read = (relPath: string): readonly string[] | null => {
     const resolved = workspace.folder.resolver.resolve(relPath);
     if (resolved.kind !== 'inside') return null;
@@ -64,19 +69,15 @@ function factsOf(workspace: DocWorkspace): ShapeFacts {
   const submodules = (read('.gitmodules') ?? [])
     .map((line) => /^\s*path\s*=\s*(.+?)\s*$/.exec(line)?.[1].replace(/^\.\//, '').replace(/\/+$/, '') ?? '')
     .filter((path) => path !== '');
-  memo = { docAbsPath: workspace.docAbsPath, tasks, submodules };
-  queueMicrotask(() => {
-    memo = null;
-  });
-  return memo;
+  return { docAbsPath: workspace.docAbsPath, tasks, submodules };
 }
 
 /**
  * True when the `tasks.md` beside the doc (a design or requirements doc of a triple or feature folder) has
  * an open task naming the path: the file is planned work, not rot.
  */
-function plannedBeside(workspace: DocWorkspace, relPath: string): boolean {
-  const tasks = factsOf(workspace).tasks;
+function plannedBeside(context: ShapeContext, workspace: DocWorkspace, relPath: string): boolean {
+  const tasks = factsOf(context, workspace).tasks;
   if (tasks === null) return false;
   // The line naming it, or a sub-bullet of it ("  - Create `x`"): the nearest task box at or above decides.
   return tasks.some((line, at) => {
@@ -95,8 +96,9 @@ const LIST_ITEM = /^(\s*)(?:[-*+]|\d+[.)])\s/;
  * True when the list item at `line` sits among items (the same list, same indent) whose files an open task
  * beside the doc plans: a design's "Property test files:" list whose tasks were written for most of them.
  */
-function listKinPlanned(workspace: DocWorkspace, lines: LineIndex, line: number): boolean {
-  if (factsOf(workspace).tasks === null) return false;
+function listKinPlanned(context: ShapeContext, workspace: DocWorkspace, line: number): boolean {
+  const { lines } = context;
+  if (factsOf(context, workspace).tasks === null) return false;
   const indent = LIST_ITEM.exec(lines.lineText(line))?.[1];
   if (indent === undefined) return false;
   const kin = (at: number) => {
@@ -105,13 +107,13 @@ function listKinPlanned(workspace: DocWorkspace, lines: LineIndex, line: number)
   };
   for (const step of [-1, 1]) {
     for (let at = line + step; at >= 0 && at < lines.lineCount && at >= line - 30 && at <= line + 30 && kin(at); at += step) {
-      for (const match of lines.lineText(at).matchAll(/`([^`\s]+\/[^`\s]+)`/g)) if (plannedBeside(workspace, match[1])) return true;
+      for (const match of lines.lineText(at).matchAll(/`([^`\s]+\/[^`\s]+)`/g)) if (plannedBeside(context, workspace, match[1])) return true;
     }
   }
   return false;
 }
 
 /** True when the path lies inside a git submodule of the folder (`.gitmodules`): its files are not in this checkout. */
-export function inSubmodule(workspace: DocWorkspace, relPath: string): boolean {
-  return factsOf(workspace).submodules.some((path) => relPath === path || relPath.startsWith(`${path}/`));
+export function inSubmodule(context: ShapeContext, workspace: DocWorkspace, relPath: string): boolean {
+  return factsOf(context, workspace).submodules.some((path) => relPath === path || relPath.startsWith(`${path}/`));
 }

@@ -68,7 +68,7 @@ export interface ReferenceAnalysis {
 
 /** The analysis of `model`'s references against the check's workspace, done once per check (the rules share it). */
 export function analyzeReferences(model: DocModel, context: RuleContext, workspace: DocWorkspace): ReferenceAnalysis {
-  return context.shared('references', () => analyze(model, workspace, context.lines));
+  return context.shared('references', () => analyze(model, workspace, context));
 }
 
 /** Runs `check` for one rule id: reports each verdict of that rule. */
@@ -130,7 +130,8 @@ interface PathIntent {
   ticked: boolean | null;
 }
 
-function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): ReferenceAnalysis {
+function analyze(model: DocModel, workspace: DocWorkspace, context: RuleContext): ReferenceAnalysis {
+  const { lines } = context;
   const stages = flattenStages(model.stages);
   const prepared: { reference: Reference; text: string; target: ReferenceTarget; intent: FileIntentKind | null }[] = [];
   const intents = new Map<string, PathIntent[]>();
@@ -160,7 +161,7 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
   for (const { reference, text, target, intent } of prepared) {
     let verdict: ReferenceVerdict | null = null;
     try {
-      verdict = judge(model, workspace, lines, reference, text, target, intent, intents);
+      verdict = judge(model, workspace, context, reference, text, target, intent, intents);
     } catch {
       verdict = null;
     }
@@ -178,14 +179,14 @@ function analyze(model: DocModel, workspace: DocWorkspace, lines: LineIndex): Re
 function judge(
   model: DocModel,
   workspace: DocWorkspace,
-  lines: LineIndex,
+  context: RuleContext,
   reference: Reference,
   text: string,
   target: ReferenceTarget,
   intent: FileIntentKind | null,
   intents: Map<string, PathIntent[]>,
 ): ReferenceVerdict | null {
-  if (reference.form === 'link') return judgeLink(model, workspace, lines, reference, text, target);
+  if (reference.form === 'link') return judgeLink(model, workspace, context, reference, text, target);
   switch (target.kind) {
     case 'none':
       return null;
@@ -196,7 +197,7 @@ function judge(
     case 'ambiguous':
       return judgeAmbiguous(workspace, reference, target.matches);
     case 'missing':
-      return judgeMissing(model, workspace, lines, reference, text, target, intents.get(target.relPath) ?? []);
+      return judgeMissing(model, workspace, context, reference, text, target, intents.get(target.relPath) ?? []);
     case 'found': {
       const stated = intents.get(target.relPath) ?? [];
       if (intent === 'delete') {
@@ -207,7 +208,7 @@ function judge(
         return null;
       }
       if (target.fileKind === 'dir') return reference.line === null ? null : { rule: 'reference-unreadable', message: `${target.relPath} is a directory; a line number needs a file.` };
-      return judgeLines(workspace, lines, reference, text, target.relPath, target.absPath, model);
+      return judgeLines(workspace, context.lines, reference, text, target.relPath, target.absPath, model);
     }
   }
 }
@@ -215,15 +216,16 @@ function judge(
 function judgeMissing(
   model: DocModel,
   workspace: DocWorkspace,
-  lines: LineIndex,
+  context: RuleContext,
   reference: Reference,
   text: string,
   target: Extract<ReferenceTarget, { kind: 'missing' }>,
   stated: PathIntent[],
 ): ReferenceVerdict | null {
+  const { lines } = context;
   if (stated.some((entry) => entry.kind === 'delete')) return null;
   const creating = stated.filter((entry) => entry.kind === 'create');
-  if (notRotShape(workspace, lines, reference, target.relPath) !== null) return null;
+  if (notRotShape(context, workspace, reference, target.relPath) !== null) return null;
   if (isHistory(model, workspace, lines, reference, [target.relPath])) return null;
   // Finished work whose file never existed but whose work sits beside it under a neighbouring name.
   const past = workspace.folder.pathHistory?.past(target.relPath);
@@ -286,14 +288,15 @@ function judgeAmbiguous(workspace: DocWorkspace, reference: Reference, matches: 
   return { rule: 'line-out-of-range', message: `${what} past the end of every file named ${basenameOf(matches[0])} (${shown.join(', ')}).`, newLine: null, newEnd: null, because: '' };
 }
 
-function judgeLink(model: DocModel, workspace: DocWorkspace, lines: LineIndex, reference: Reference, text: string, target: ReferenceTarget): ReferenceVerdict | null {
+function judgeLink(model: DocModel, workspace: DocWorkspace, context: RuleContext, reference: Reference, text: string, target: ReferenceTarget): ReferenceVerdict | null {
+  const { lines } = context;
   if (reference.path === '') return sameDocAnchor(model, reference);
   if (target.kind === 'escapes' || target.kind === 'unresolvable') return null;
   if (target.kind === 'missing') {
     // A tool-written link to the doc itself, from the repository root (`specs/x/plan.md` inside specs/x/plan.md).
     const fromRoot = workspace.folder.resolver.resolve(decodeLinkPath(reference.path));
     if (fromRoot.kind === 'inside' && fromRoot.relPath === workspace.docRelPath) return null;
-    if (notRotShape(workspace, lines, reference, target.relPath) === 'inside a git submodule') return null;
+    if (notRotShape(context, workspace, reference, target.relPath) === 'inside a git submodule') return null;
     const fromProject = workspace.folder.projectLinkPath(reference, workspace.docRelPath);
     if (isHistory(model, workspace, lines, reference, fromProject === null ? [target.relPath] : [target.relPath, fromProject])) return null;
     const fixes = renameFixes(workspace, reference, text, target.relPath);

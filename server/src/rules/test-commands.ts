@@ -55,7 +55,7 @@ export function reportTestVerdicts(model: DocModel, context: RuleContext, status
         if (verdict.status !== status) continue;
         if (verdict.status === 'file-missing' && stage.state !== 'done' && created.has(verdict.relPath)) continue;
         // A test inside a git submodule is not in this checkout: nothing to say about it.
-        if (verdict.status === 'file-missing' && inSubmodule(workspace, verdict.relPath)) continue;
+        if (verdict.status === 'file-missing' && inSubmodule(context, workspace, verdict.relPath)) continue;
         const severity = findingSeverity(stage, verdict);
         context.report({
           message: message(stage, verdict, severity),
