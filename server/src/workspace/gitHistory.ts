@@ -63,6 +63,8 @@ export class GitHistory {
   private readonly blobLines = new Map<string, string[]>();
   private readonly maps = new Map<string, { signature: string; map: LineMap | Unknown }>();
   private readonly root: string;
+  /** The root with symlinks resolved, read when the repository is opened. */
+  private realRoot: string | null = null;
 
   constructor(
     root: string,
@@ -181,6 +183,7 @@ export class GitHistory {
       this.maps.clear();
       this.repo = null;
       this.opening = null;
+      this.realRoot = null;
       this.head.forget();
       this.blobs?.close();
       this.blobs = null;
@@ -280,15 +283,20 @@ export class GitHistory {
   /** A top-relative path as a path relative to this folder's root, or null outside it. */
   private folderRelative(repo: GitRepo, topRel: string): string | null {
     const abs = resolve(repo.top, topRel);
-    let realRoot = this.root;
-    try {
-      realRoot = realpathSync.native(this.root);
-    } catch {
-      // keep the root as given
-    }
+    // Once per repository opening, not per rename: a run maps thousands of renames.
+    this.realRoot ??= realRootOf(this.root);
+    const realRoot = this.realRoot;
     const rel = relative(realRoot, abs);
     if (rel.startsWith('..') || resolve(realRoot, rel) !== abs) return null;
     return rel.split(sep).join('/');
+  }
+}
+
+function realRootOf(root: string): string {
+  try {
+    return realpathSync.native(root);
+  } catch {
+    return root;
   }
 }
 
