@@ -29,6 +29,21 @@ describe('.docplan.json', () => {
     }
   });
 
+  test('a file that does not match the schema gets one error naming the field (the schema is compiled on first use)', async () => {
+    const workspace = tempWorkspace({ '.docplan.json': '{ "requireValidation": "yes" }' });
+    const client = await LspTestClient.start({ folders: [workspace.uri] });
+    try {
+      const broken = await client.waitForDiagnostics(workspace.fileUri('.docplan.json'));
+      assert.equal(broken.diagnostics.length, 1, JSON.stringify(broken.diagnostics));
+      assert.equal(broken.diagnostics[0].severity, DiagnosticSeverity.Error);
+      assert.match(String(broken.diagnostics[0].message), /does not match its schema: \/requireValidation must be boolean/);
+      assert.deepEqual(client.failures(), [], 'no handler failed');
+    } finally {
+      client.kill();
+      workspace.remove();
+    }
+  });
+
   test('a malformed file gets one error on its URI (defaults used) which clears once it is fixed', async () => {
     const workspace = tempWorkspace({ '.docplan.json': '{ "rules": { "stage-too-large": ', 'docs/plan.md': PLAN });
     const configUri = workspace.fileUri('.docplan.json');

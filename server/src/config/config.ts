@@ -2,7 +2,8 @@
  * DocPlan configuration: defaults, `.docplan.json` (validated with ajv against the contributed JSON schema),
  * and VS Code settings, merged in that order (later wins).
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { loadAjv } from './ajv';
 import schema from '../../../schemas/docplan.schema.json';
 import { DEFAULT_SECTION_SYNONYMS } from '../model/vocabulary';
 import { LineIndex } from '../model/text';
@@ -77,7 +78,7 @@ let validator: ValidateFunction<ConfigInput> | null = null;
 
 /** The schema's validator, compiled on first use: compiling it costs some 30 ms of every start-up otherwise. */
 function validateConfig(data: unknown): data is ConfigInput {
-  validator ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile<ConfigInput>(schema);
+  validator ??= new (loadAjv())({ allErrors: true, allowUnionTypes: true }).compile<ConfigInput>(schema);
   return validator(data);
 }
 

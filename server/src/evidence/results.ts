@@ -9,7 +9,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { loadAjv } from '../config/ajv';
 import schema from '../../../schemas/results.schema.json';
 import type { RunOutcome } from '../run/runner';
 
@@ -52,7 +53,7 @@ let validator: ValidateFunction<ResultsFile> | null = null;
 
 /** The schema's validator, compiled on first use (most folders have no results file). */
 function resultsValidator(): ValidateFunction<ResultsFile> {
-  validator ??= new Ajv({ allErrors: false, allowUnionTypes: true }).compile<ResultsFile>(schema);
+  validator ??= new (loadAjv())({ allErrors: false, allowUnionTypes: true }).compile<ResultsFile>(schema);
   return validator;
 }
 
