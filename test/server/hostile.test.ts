@@ -70,9 +70,11 @@ describe('a hostile document does not hold the server', () => {
     const lines = HOSTILE.split('\n');
     const onLine = (needle: string) => params.diagnostics.filter((d) => d.range.start.line === lines.findIndex((line) => line.includes(needle)) && String(d.code).startsWith('test-'));
     assert.deepEqual(onLine('^(a+)+$'), []);
-    // On a busy machine the default 10 s budget may cut the rules off; then line 1 says so.
-    const cut = params.diagnostics.some((d) => d.code === 'check-budget' && d.range.start.line === 0);
-    assert.deepEqual(onLine('^missing$').map((d) => d.code), cut ? [] : ['test-not-found']);
+    // On a busy machine the default 10 s budget may cut part of the check off; then line 1 says what. The
+    // missing test is reported unless what was cut holds its rule (rules after it may be cut instead).
+    const budgetNote = params.diagnostics.find((d) => d.code === 'check-budget' && d.range.start.line === 0);
+    const ruleCut = budgetNote !== undefined && /every rule|workspace lookups|test-not-found/.test(String(budgetNote.message));
+    assert.deepEqual(onLine('^missing$').map((d) => d.code), ruleCut ? [] : ['test-not-found'], budgetNote ? String(budgetNote.message) : 'no budget cut');
   });
 
   test('fix-all on a small document is offered without its edit, and resolves to it', async () => {
