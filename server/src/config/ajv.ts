@@ -3,10 +3,18 @@
  * schema yet (the language server answering `initialize`, a CLI run over a folder without `.docplan.json`).
  */
 import type AjvClass from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 
-/** The Ajv class, required on first use. */
-export function loadAjv(): typeof AjvClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require('ajv') as { default: typeof AjvClass } | typeof AjvClass;
-  return 'default' in loaded ? loaded.default : loaded;
+/** A validator of `schema` that loads ajv and compiles the schema on its first call. */
+export function lazyValidator<T>(schema: object, options: Options): () => ValidateFunction<T> {
+  let validator: ValidateFunction<T> | null = null;
+  return () => {
+    if (validator === null) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const loaded = require('ajv') as { default: typeof AjvClass } | typeof AjvClass;
+      const Ajv = 'default' in loaded ? loaded.default : loaded;
+      validator = new Ajv(options).compile<T>(schema);
+    }
+    return validator;
+  };
 }

@@ -2,8 +2,7 @@
  * DocPlan configuration: defaults, `.docplan.json` (validated with ajv against the contributed JSON schema),
  * and VS Code settings, merged in that order (later wins).
  */
-import type { ValidateFunction } from 'ajv';
-import { loadAjv } from './ajv';
+import { lazyValidator } from './ajv';
 import schema from '../../../schemas/docplan.schema.json';
 import { DEFAULT_SECTION_SYNONYMS } from '../model/vocabulary';
 import { LineIndex } from '../model/text';
@@ -74,13 +73,8 @@ export interface ConfigInput {
   requireValidation?: boolean;
 }
 
-let validator: ValidateFunction<ConfigInput> | null = null;
-
-/** The schema's validator, compiled on first use: compiling it costs some 30 ms of every start-up otherwise. */
-function validateConfig(data: unknown): data is ConfigInput {
-  validator ??= new (loadAjv())({ allErrors: true, allowUnionTypes: true }).compile<ConfigInput>(schema);
-  return validator(data);
-}
+/** Compiled on first use: compiling it costs some 30 ms of every start-up otherwise. */
+const configValidator = lazyValidator<ConfigInput>(schema, { allErrors: true, allowUnionTypes: true });
 
 /**
  * Reads a `.docplan.json` text. Returns what could be used and the problems found. A file that does not
@@ -94,8 +88,9 @@ export function parseConfigText(text: string, knownRuleIds: ReadonlySet<string>)
     const message = error instanceof Error ? error.message : String(error);
     return { input: {}, problems: [{ message: `.docplan.json is not valid JSON (${message}); using defaults.`, severity: 'error', range: jsonErrorRange(text, message) }] };
   }
-  if (!validateConfig(data)) {
-    const details = (validator?.errors ?? []).slice(0, 3).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`);
+  const validate = configValidator();
+  if (!validate(data)) {
+    const details = (validate.errors ?? []).slice(0, 3).map((error) => `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}`);
     return { input: {}, problems: [{ message: `.docplan.json does not match its schema: ${details.join('; ')}; using defaults.`, severity: 'error', range: null }] };
   }
   return { input: data, problems: unknownRuleProblems(data, knownRuleIds, text) };

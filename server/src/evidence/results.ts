@@ -9,8 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
-import { loadAjv } from '../config/ajv';
+import { lazyValidator } from '../config/ajv';
 import schema from '../../../schemas/results.schema.json';
 import type { RunOutcome } from '../run/runner';
 
@@ -49,13 +48,8 @@ export interface ReadResults {
   problem: string | null;
 }
 
-let validator: ValidateFunction<ResultsFile> | null = null;
-
-/** The schema's validator, compiled on first use (most folders have no results file). */
-function resultsValidator(): ValidateFunction<ResultsFile> {
-  validator ??= new (loadAjv())({ allErrors: false, allowUnionTypes: true }).compile<ResultsFile>(schema);
-  return validator;
-}
+/** Compiled on first use (most folders have no results file). */
+const resultsValidator = lazyValidator<ResultsFile>(schema, { allErrors: false, allowUnionTypes: true });
 
 /** Absolute path of a folder's results file. */
 export function resultsPath(root: string): string {
