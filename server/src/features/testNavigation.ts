@@ -11,14 +11,23 @@ import { CompletionItemKind, MarkupKind, type CompletionItem, type DocumentLink,
 import { URI } from 'vscode-uri';
 import type { Command, DocModel, Range } from '../model/types';
 import type { DocWorkspace } from '../workspace/workspace';
+import { commandTexts } from '../rules/stages';
 import { stageCommands } from '../rules/test-commands';
 import type { TestIndex } from '../validation/index';
 import { checkCommand, commandOffsetRange, completeTestName, verdictAt, verdictHover, verdictLinks } from '../validation/runners/index';
 import type { NavigationContext, NavigationProvider } from './navigation';
 
+/** Per checked model: every hover, link and completion request asks, and the commands are analysed once. */
+const prepared = new WeakMap<DocModel, Promise<void>>();
+
 /** Loads the grammars of the doc's commands into its folder's test index: navigation reads it synchronously. */
 export function prepareTestNavigation(model: DocModel, workspace: DocWorkspace): Promise<void> {
-  return workspace.folder.tests.prepareFor(stageCommands(model).map(({ command }) => command.text));
+  let preparing = prepared.get(model);
+  if (!preparing) {
+    preparing = workspace.folder.tests.prepareFor(commandTexts(model));
+    prepared.set(model, preparing);
+  }
+  return preparing;
 }
 
 /** The test index of the document's folder (its commands' grammars prepared by the caller), or null outside a folder. */

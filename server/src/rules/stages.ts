@@ -14,6 +14,11 @@ export function allStages(model: DocModel): Stage[] {
   return result;
 }
 
+/** The text of every validation command of the document's stages (what the test index prepares for). */
+export function commandTexts(model: DocModel): string[] {
+  return allStages(model).flatMap((stage) => stage.commands.map((command) => command.text));
+}
+
 /** `Stage 3`, `Step 1.2`, or `"3. Title"` for a numbered heading without a label. */
 export function stageName(stage: { label: string; number: string; title?: string }): string {
   if (stage.label === '') return stage.title ? `"${stage.number}. ${stage.title}"` : `item ${stage.number}`;

@@ -15,7 +15,7 @@ import { SymbolIndex } from './symbols';
 import { WordIndex } from './wordIndex';
 import { TestIndex } from '../validation/index';
 import { claimedPaths, prepareCompletionMany } from '../claims/items';
-import { allStages } from '../rules/stages';
+import { commandTexts } from '../rules/stages';
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -161,7 +161,7 @@ export class FolderWorkspace {
       const started = performance.now();
       return promise.finally(() => process.stderr.write(`docplan: timing:   ${name} ${(performance.now() - started).toFixed(0)} ms\n`));
     };
-    const commands = docs.flatMap(({ model }) => allStages(model).flatMap((stage) => stage.commands.map((command) => command.text)));
+    const commands = docs.flatMap(({ model }) => commandTexts(model));
     const pending: Promise<unknown>[] = [timed('symbols', this.symbols.prepare(symbolFiles)), timed('tests', this.tests.prepareFor(commands))];
     if (this.git && gitRequests.length > 0) pending.push(timed(`git (${gitRequests.length} docs)`, this.git.prepareMany(gitRequests)));
     if (this.pathHistory && missing.size > 0) pending.push(timed(`path history (${missing.size} paths)`, this.pathHistory.prepare(missing, missingDocs)));
