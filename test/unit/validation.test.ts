@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Command, Stage } from '../../server/src/model/types';
 import { analyzeCommand, type Invocation } from '../../server/src/validation/command';
 import { TestIndex } from '../../server/src/validation/index';
+import { loadAllGrammars } from '../../server/src/workspace/treeSitter';
 import { evaluateKeyword, parseKeywordExpression } from '../../server/src/validation/runners/pytest';
 import { splitGoPattern } from '../../server/src/validation/runners/go';
 import { goPattern } from '../../server/src/validation/patterns';
@@ -60,7 +61,7 @@ function indexFor(name: string): TestIndex {
 }
 
 before(async () => {
-  await new TestIndex(FIXTURES).prepareAll();
+  await loadAllGrammars();
 });
 
 /** All verdicts of a command, flattened. */

@@ -26,7 +26,7 @@ import {
   normalizeSymbol,
   SymbolIndex,
 } from '../../server/src/workspace/symbols';
-import { simulateGrammarFailure } from '../../server/src/workspace/treeSitter';
+import { loadAllGrammars, simulateGrammarFailure } from '../../server/src/workspace/treeSitter';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'workspace');
 const temps: string[] = [];
@@ -270,7 +270,7 @@ describe('symbols', () => {
     mkdirSync(join(root, 'src'));
     for (const name of ['context.py', 'service.ts', 'server.go', 'lib.rs', 'Worker.java', 'tasks.rb']) copyFileSync(join(FIXTURES, 'src', name), join(root, 'src', name));
     index = new SymbolIndex(new FileCache());
-    await index.init();
+    await loadAllGrammars();
   });
 
   it('loads every grammar from the published packages', () => {

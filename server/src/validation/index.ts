@@ -30,7 +30,7 @@ import { DEFAULT_PYTEST_NAMING, discoverPython, type PytestNaming } from './disc
 import { discoverRust } from './discovery/rust';
 import { discoverWith, type FileTests } from './discovery/types';
 import { grammarsOfCommands } from './command';
-import { loadAllGrammars, loadGrammars } from '../workspace/treeSitter';
+import { loadGrammars } from '../workspace/treeSitter';
 
 export type { FileTests, DiscoveredTest, DiscoveredSuite } from './discovery/types';
 
@@ -80,11 +80,6 @@ export class TestIndex {
     return loadGrammars(grammarsOfCommands(commands, { readScript: this.readScript }));
   }
 
-  /** Loads every grammar (tests, benchmarks). */
-  prepareAll(): Promise<void> {
-    return loadAllGrammars();
-  }
-
   /** Absolute path of a root-relative path. */
   abs(relPath: string): string {
     return relPath === '' ? this.root : join(this.root, ...relPath.split('/'));
@@ -117,8 +112,8 @@ export class TestIndex {
 
   /**
    * Tests defined in a file (root-relative path), synchronously. `undefined` while its grammar is not
-   * loaded (`prepareFor` the commands first); a skip reason when the file is missing, binary or too large; `complete: false` with notes when
-   * the grammar is missing or the file has syntax errors.
+   * loaded (`prepareFor` the commands first); a skip reason when the file is missing, binary or too large;
+   * `complete: false` with notes when the grammar is missing or the file has syntax errors.
    */
   fileTests(relPath: string, naming: PytestNaming = DEFAULT_PYTEST_NAMING): FileTests | Skipped | undefined {
     const absPath = this.abs(relPath);

@@ -26,7 +26,7 @@
 import type { Language as TsLanguage, Node as TsNode, Parser as TsParser } from 'web-tree-sitter';
 import type { FileCache, Skipped } from './fileCache';
 import { type GrammarId, grammarForPath } from './grammars';
-import { grammarFor, grammarStatus, loadAllGrammars, loadGrammars } from './treeSitter';
+import { grammarFor, grammarStatus, loadGrammars } from './treeSitter';
 
 /** What kind of thing a definition is. */
 export type SymbolKind =
@@ -145,11 +145,6 @@ export class SymbolIndex {
   private readonly signatures = new Map<string, string>();
 
   constructor(private readonly files: FileCache) {}
-
-  /** Loads every grammar (tests, benchmarks); checks load only the grammars of their files (`prepare`). */
-  init(): Promise<void> {
-    return loadAllGrammars();
-  }
 
   /** Grammar load status, for logs: id -> 'loaded', 'not needed yet', 'loading' or the failure. */
   status(): Record<string, string> {
