@@ -111,7 +111,7 @@ async function manyOpen(rows: Row[]): Promise<void> {
     for (const uri of uris) await client.waitForVersion(uri, 1, LONG_WAIT_MS);
     const seconds = (performance.now() - started) / 1000;
     await sleep(2000);
-    const memory = memoryOf(client.process.pid!);
+    const memory = memoryOf(client.process!.pid!);
     const usage = await client.request<NodeJS.MemoryUsage>('docplan/memoryUsage', null);
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
     rows.push({
@@ -156,7 +156,7 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
     let peak = 0;
     const sampler = setInterval(() => {
       try {
-        peak = Math.max(peak, memoryOf(client.process.pid!).rss);
+        peak = Math.max(peak, memoryOf(client.process!.pid!).rss);
       } catch {
         // The process is gone.
       }
@@ -164,10 +164,10 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
     await client.waitForNotification('$/progress', (params) => (params as { value: { kind: string } }).value.kind === 'end', LONG_WAIT_MS);
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    const atEnd = memoryOf(client.process.pid!);
+    const atEnd = memoryOf(client.process!.pid!);
     // As with the open docs: what stays resident once the server has gone quiet (its idle collection).
     await sleep(2000);
-    const settled = memoryOf(client.process.pid!);
+    const settled = memoryOf(client.process!.pid!);
     const withProblems = [...client.diagnostics.values()].filter((list) => (list.at(-1)?.diagnostics.length ?? 0) > 0).length;
     rows.push({
       name: `workspace check of a generated tree (${docs} Markdown files, 30% plans; ${withProblems} with problems), start to progress end`,

@@ -5,20 +5,21 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DOCUMENT_INFO_METHOD, SERVER_NODE_FLAGS, type DocPlanInitializationOptions, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
+import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
+import { DOCUMENT_INFO_METHOD, type DocPlanInitializationOptions, type DocumentInfo, type DocumentInfoParams } from '../../server/src/protocol';
 import { registerValidationFeatures, type DocPlanApi } from './features';
+import { ServerWorkers } from './serverWorker';
 
 let client: LanguageClient | undefined;
+let serverWorkers: ServerWorkers | undefined;
 
 /** Called by VS Code when a Markdown file opens (or a workspace holds .docplan.json). */
 export async function activate(context: vscode.ExtensionContext): Promise<DocPlanApi & ActivationTiming> {
   const activationStarted = performance.now();
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'] } },
-  };
+  // The server boots on its own thread while the rest of activation runs here.
+  const workers = new ServerWorkers(context.asAbsolutePath(path.join('dist', 'server.js')));
+  workers.prestart();
+  serverWorkers = workers;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'markdown' },
@@ -35,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DocPla
     } satisfies DocPlanInitializationOptions,
     outputChannelName: 'DocPlan',
   };
-  client = new LanguageClient('docplan', 'DocPlan', serverOptions, clientOptions);
+  client = new LanguageClient('docplan', 'DocPlan', workers.transports, clientOptions);
   const statusBar = new KindStatusBar(client);
   context.subscriptions.push(
     statusBar,
@@ -86,8 +87,13 @@ export interface ActivationTiming {
 
 /** Called by VS Code on shutdown: stops the server cleanly. */
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  try {
+    await client?.stop();
+  } finally {
+    client = undefined;
+    await serverWorkers?.terminate();
+    serverWorkers = undefined;
+  }
 }
 
 /** A status bar entry that says whether the active Markdown file is a DocPlan doc, and of which kind. */

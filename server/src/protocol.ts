@@ -43,6 +43,15 @@ export const Methods = {
  */
 export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2'];
 
+/**
+ * `workerData.marker` of the language server when the VS Code client starts it as a worker thread: the
+ * server then talks over the worker's message port instead of a transport named on the command line.
+ */
+export const SERVER_WORKER_MARKER = 'docplan-language-server';
+
+/** The worker's counterpart of `SERVER_NODE_FLAGS`: V8's young generation is three semispaces. */
+export const SERVER_WORKER_LIMITS: { readonly maxYoungGenerationSizeMb: number } = { maxYoungGenerationSizeMb: 6 };
+
 /** `docplan/documentInfo`: `DocumentInfoParams` -> `DocumentInfo | null`. */
 export const DOCUMENT_INFO_METHOD = Methods.documentInfo;
 /** `docplan/stages`: `StagesParams` -> `StagesResult | null`. */

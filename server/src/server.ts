@@ -1,17 +1,16 @@
 /**
  * The DocPlan language server: wires LSP handlers to the modules under lsp/ (document checks, settings,
  * folder configuration, scheduling, diagnostics) and the pure core (check.ts, features/), and nothing else.
- * Runs under VS Code (node-ipc) and standalone for any LSP client: `docplan-language-server --stdio`.
+ * Runs inside VS Code as a worker thread of the extension host, and standalone for any LSP client:
+ * `docplan-language-server --stdio` (see lsp/connection.ts).
  */
 import {
   type CodeAction,
   CodeActionKind,
   CodeActionTriggerKind,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -30,6 +29,7 @@ import { documentInfo, stagesResult } from './features/stages';
 import { documentSymbols } from './features/symbols';
 import { prepareTestNavigation, testNavigation } from './features/testNavigation';
 import { isConfigUri, FolderConfiguration } from './lsp/configuration';
+import { openConnection } from './lsp/connection';
 import { DiagnosticsPublisher } from './lsp/diagnosticsPublisher';
 import { DocumentChecks, isMarkdown, type CurrentDocument } from './lsp/documents';
 import { ServerLog } from './lsp/log';
@@ -52,13 +52,7 @@ import {
 /** Providers of links, hovers and completions, in the order they are asked. */
 const NAVIGATION_PROVIDERS: readonly NavigationProvider[] = [referenceNavigation, testNavigation];
 
-const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
-if (!process.argv.some((arg) => TRANSPORTS.some((flag) => arg === flag || arg.startsWith(`${flag}=`)))) {
-  process.stderr.write('Usage: docplan-language-server --stdio   (or --node-ipc, --socket=<port>, --pipe=<name>)\n');
-  process.exit(2);
-}
-
-const connection = createConnection(ProposedFeatures.all);
+const connection = openConnection();
 const documents = new TextDocuments(TextDocument);
 const log = new ServerLog(connection);
 const settings = new SettingsStore(connection, log);

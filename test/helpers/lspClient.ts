@@ -4,12 +4,15 @@
  * what it publishes so tests can await it with bounded waits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
+  PortMessageReader,
+  PortMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   WorkDoneProgress,
@@ -23,7 +26,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SERVER_NODE_FLAGS } from '../../server/src/protocol';
+import { SERVER_NODE_FLAGS, SERVER_WORKER_LIMITS, SERVER_WORKER_MARKER } from '../../server/src/protocol';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const SERVER_PATH = resolve(REPO_ROOT, 'dist', 'server.js');
@@ -61,6 +64,34 @@ export interface StartOptions {
   settings?: (scopeUri: string | undefined) => unknown;
   /** The program and its arguments before `--stdio`; default Node with the server's flags and `dist/server.js`. */
   command?: string[];
+  /** Run the server as a worker thread of this process over its message port, as the VS Code client does. */
+  worker?: boolean;
+}
+
+/** The running server: a child process over stdio, or a worker thread over its message port. */
+interface ServerRun {
+  readonly exited: Promise<number | null>;
+  readonly running: () => boolean;
+  readonly kill: () => void;
+}
+
+function processRun(child: ChildProcess): ServerRun {
+  return {
+    exited: new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code))),
+    running: () => child.exitCode === null && child.signalCode === null,
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+function workerRun(worker: Worker): ServerRun {
+  let alive = true;
+  const exited = new Promise<number | null>((resolveExit) =>
+    worker.once('exit', (code) => {
+      alive = false;
+      resolveExit(code);
+    }),
+  );
+  return { exited, running: () => alive, kill: () => void worker.terminate() };
 }
 
 interface Waiter<T> {
@@ -68,7 +99,7 @@ interface Waiter<T> {
   resolve: (value: T) => void;
 }
 
-/** A client connected to a freshly spawned server process. */
+/** A client connected to a freshly started server. */
 export class LspTestClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   readonly logs: string[] = [];
@@ -80,17 +111,17 @@ export class LspTestClient {
   private readonly logWaiters: Waiter<string>[] = [];
   private readonly notificationWaiters: Waiter<{ method: string; params: unknown }>[] = [];
   private readonly registrationWaiters: Waiter<Registration>[] = [];
-  private readonly exited: Promise<number | null>;
   private readonly open = new Map<string, TextDocument>();
 
   private constructor(
-    readonly process: ChildProcess,
+    /** The server's process; undefined when it runs as a worker thread. */
+    readonly process: ChildProcess | undefined,
+    private readonly server: ServerRun,
     readonly connection: ProtocolConnection,
     options: StartOptions,
   ) {
     this.settings = options.settings ?? (() => ({}));
-    this.exited = new Promise((resolveExit) => process.once('exit', (code) => resolveExit(code)));
-    process.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')));
+    process?.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')));
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       const list = this.diagnostics.get(params.uri) ?? [];
       list.push(params);
@@ -128,13 +159,21 @@ export class LspTestClient {
     });
   }
 
-  /** Spawns the built server and runs initialize/initialized. */
+  /** Spawns the built server (or starts it as a worker thread) and runs initialize/initialized. */
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     if (!existsSync(SERVER_PATH)) throw new Error(`${SERVER_PATH} does not exist: run \`npm run build\` before the server tests.`);
-    const [program, ...args] = options.command ?? [process.execPath, ...SERVER_NODE_FLAGS, SERVER_PATH];
-    const child = spawn(program, [...args, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const client = new LspTestClient(child, connection, options);
+    let client: LspTestClient;
+    let connection: ProtocolConnection;
+    if (options.worker) {
+      const worker = new Worker(SERVER_PATH, { workerData: { marker: SERVER_WORKER_MARKER }, resourceLimits: { ...SERVER_WORKER_LIMITS } });
+      connection = createProtocolConnection(new PortMessageReader(worker), new PortMessageWriter(worker));
+      client = new LspTestClient(undefined, workerRun(worker), connection, options);
+    } else {
+      const [program, ...args] = options.command ?? [process.execPath, ...SERVER_NODE_FLAGS, SERVER_PATH];
+      const child = spawn(program, [...args, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+      client = new LspTestClient(child, processRun(child), connection, options);
+    }
     connection.listen();
     const folders = options.folders ?? [];
     await connection.sendRequest('initialize', {
@@ -261,9 +300,9 @@ export class LspTestClient {
     return this.connection.sendNotification(method, params);
   }
 
-  /** True while the server process runs. */
+  /** True while the server runs. */
   get running(): boolean {
-    return this.process.exitCode === null && this.process.signalCode === null;
+    return this.server.running();
   }
 
   /** shutdown + exit; resolves with the process exit code (killing it if it does not exit in time). */
@@ -272,8 +311,8 @@ export class LspTestClient {
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
     }
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), timeoutMs);
-    const code = await this.exited;
+    const timer = setTimeout(() => this.server.kill(), timeoutMs);
+    const code = await this.server.exited;
     clearTimeout(timer);
     this.connection.dispose();
     return code;
@@ -286,7 +325,7 @@ export class LspTestClient {
 
   /** Kills the process without the protocol (cleanup after a failed test). */
   kill(): void {
-    if (this.running) this.process.kill('SIGKILL');
+    if (this.running) this.server.kill();
     this.connection.dispose();
   }
 }

@@ -147,7 +147,7 @@ describe('plain LSP clients and lifecycle', () => {
     try {
       await client.openDocument('untitled:plan', PLAN);
       await client.waitForVersion('untitled:plan', 1);
-      const commandLine = readFileSync(`/proc/${client.process.pid}/cmdline`, 'utf8').split('\0');
+      const commandLine = readFileSync(`/proc/${client.process?.pid}/cmdline`, 'utf8').split('\0');
       for (const flag of SERVER_NODE_FLAGS) assert.ok(commandLine.includes(flag), `${flag} in ${commandLine.join(' ')}`);
     } finally {
       client.kill();

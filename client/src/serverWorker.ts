@@ -1,0 +1,96 @@
+/**
+ * Runs the language server as a worker thread of the extension host. A thread starts in a fraction of the
+ * time a Node process takes, and the start is most of the wait between activation and the first
+ * diagnostics; the server keeps its own thread (and its checks their own workers), so the extension host's
+ * thread is never the one doing the work. The worker is started at the top of `activate()`, so that it
+ * boots while the rest of activation runs on this thread.
+ */
+import { Worker } from 'node:worker_threads';
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageTransports,
+  type MessageWriter,
+} from 'vscode-languageclient/node';
+import { SERVER_WORKER_LIMITS, SERVER_WORKER_MARKER } from '../../server/src/protocol';
+
+/** Reads the server's messages from its worker; closes when the worker exits (a crash included). */
+class WorkerMessageReader extends AbstractMessageReader implements MessageReader {
+  private callback: DataCallback | undefined;
+
+  constructor(worker: Worker) {
+    super();
+    worker.on('message', (message: Message) => this.callback?.(message));
+    worker.on('error', (error) => this.fireError(error));
+    worker.on('exit', () => this.fireClose());
+  }
+
+  listen(callback: DataCallback): Disposable {
+    this.callback = callback;
+    return { dispose: () => (this.callback = undefined) };
+  }
+}
+
+/** Writes the client's messages to the server's worker. */
+class WorkerMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  private exited = false;
+
+  constructor(private readonly worker: Worker) {
+    super();
+    worker.on('exit', () => {
+      this.exited = true;
+      this.fireClose();
+    });
+  }
+
+  write(message: Message): Promise<void> {
+    if (this.exited) return Promise.reject(new Error('the DocPlan language server has stopped'));
+    try {
+      this.worker.postMessage(message);
+      return Promise.resolve();
+    } catch (error) {
+      this.fireError(error, message, undefined);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  end(): void {}
+}
+
+/** Starts server workers for the language client: one at a time, the first ahead of the client. */
+export class ServerWorkers {
+  private next: Worker | undefined;
+  private running: Worker | undefined;
+
+  constructor(private readonly serverModule: string) {}
+
+  /** Starts the first worker now, before the language client asks for it. */
+  prestart(): void {
+    this.next ??= this.spawn();
+  }
+
+  /** The language client's `ServerOptions`: the prestarted worker, or a new one on a restart. */
+  readonly transports = async (): Promise<MessageTransports> => {
+    const worker = this.next ?? this.spawn();
+    this.next = undefined;
+    // A restart: the previous server was told to exit; make sure its thread is gone.
+    if (this.running && this.running !== worker) void this.running.terminate();
+    this.running = worker;
+    return { reader: new WorkerMessageReader(worker), writer: new WorkerMessageWriter(worker), detached: false };
+  };
+
+  /** Ends the server's thread (after the client's shutdown and exit, or if it did not answer them). */
+  async terminate(): Promise<void> {
+    const workers = [this.running, this.next].filter((worker): worker is Worker => worker !== undefined);
+    this.running = this.next = undefined;
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  private spawn(): Worker {
+    return new Worker(this.serverModule, { workerData: { marker: SERVER_WORKER_MARKER }, resourceLimits: { ...SERVER_WORKER_LIMITS } });
+  }
+}

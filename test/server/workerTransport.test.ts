@@ -1,0 +1,46 @@
+// Tier 3: the built server as VS Code runs it, a worker thread of the extension host speaking over its
+// message port (client/src/serverWorker.ts), against the same expectations as over stdio.
+import * as assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ErrorCodes, ResponseError, type DocumentSymbol } from 'vscode-languageserver-protocol';
+import { LspTestClient, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
+import { CONFIG, PLAN } from '../helpers/serverFixtures';
+
+describe('the server as a worker thread', () => {
+  let workspace: TempWorkspace;
+  let client: LspTestClient;
+
+  before(async () => {
+    workspace = tempWorkspace({ '.docplan.json': CONFIG, 'docs/plan.md': PLAN });
+    client = await LspTestClient.start({ folders: [workspace.uri], worker: true });
+  });
+
+  after(() => {
+    client.kill();
+    workspace.remove();
+  });
+
+  test('publishes a plan\'s problems and answers requests over the message port', async () => {
+    const uri = workspace.fileUri('docs/plan.md');
+    await client.openDocument(uri, PLAN);
+    const published = await client.waitForVersion(uri, 1);
+    const codes = published.diagnostics.map((diagnostic) => String(diagnostic.code));
+    assert.ok(codes.includes('missing-goals'), `missing-goals expected; got ${codes.join(', ')}`);
+    assert.ok(codes.includes('stage-too-large'), `the folder's .docplan.json applies; got ${codes.join(', ')}`);
+
+    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    const names = symbols.flatMap((symbol) => [symbol.name, ...(symbol.children ?? []).map((child) => child.name)]);
+    assert.ok(names.some((name) => /Stage 1/.test(name)), `a Stage 1 symbol; got ${names.join(', ')}`);
+  });
+
+  test('errors keep their codes across the port', async () => {
+    await assert.rejects(client.request('docplan/documentInfo', {}), (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.InvalidParams);
+    await assert.rejects(client.request('docplan/noSuchRequest', {}), (error: unknown) => error instanceof ResponseError && error.code === ErrorCodes.MethodNotFound);
+    assert.equal(client.failures().length, 0, client.failures().join('\n'));
+  });
+
+  test('shutdown then exit ends the thread (not this process) with code 0', async () => {
+    assert.equal(await client.stop(), 0);
+    assert.equal(client.running, false);
+  });
+});
