@@ -180,7 +180,8 @@ export async function prepareCompletionMany(folder: FolderWorkspace, docs: reado
 function fileStamp(absPath: string | null): string {
   if (absPath === null) return '-';
   try {
-    const stats = statSync(absPath);
+    const stats = statSync(absPath, { throwIfNoEntry: false });
+    if (stats === undefined) return '-';
     return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
   } catch {
     return '-';

@@ -15,7 +15,8 @@ export type ClaimVerdict = { claim: Claim; status: 'holds' } | { claim: Claim; s
 /** `file`, `dir` or null (missing). */
 function kindOf(absPath: string): 'file' | 'dir' | null {
   try {
-    const stats = statSync(absPath);
+    const stats = statSync(absPath, { throwIfNoEntry: false });
+    if (stats === undefined) return null;
     return stats.isDirectory() ? 'dir' : 'file';
   } catch {
     return null;

@@ -132,7 +132,7 @@ export class CheckCache {
     for (const [dep, stat, contentId] of entry.deps) {
       let stats: Stats | null = null;
       try {
-        stats = statSync(dep);
+        stats = statSync(dep, { throwIfNoEntry: false }) ?? null;
       } catch {
         stats = null;
       }

@@ -103,7 +103,8 @@ export class TestIndex {
   /** 'file', 'dir' or null (missing) for a root-relative path. */
   kind(relPath: string): 'file' | 'dir' | null {
     try {
-      const stats = statSync(this.abs(relPath));
+      const stats = statSync(this.abs(relPath), { throwIfNoEntry: false });
+      if (stats === undefined) return null;
       return stats.isFile() ? 'file' : stats.isDirectory() ? 'dir' : null;
     } catch {
       return null;

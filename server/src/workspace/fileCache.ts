@@ -208,12 +208,17 @@ export class FileCache {
     this.recorder?.add(absPath);
     const cached = this.entries.get(absPath);
     if (cached && this.validate === 'events') return cached;
-    let stats: Stats;
+    let stats: Stats | undefined;
+    let failure: unknown = null;
     try {
-      stats = statSync(absPath);
+      // An absent file is common (a configuration file looked up for every command): no exception for it.
+      stats = statSync(absPath, { throwIfNoEntry: false });
     } catch (error) {
+      failure = error;
+    }
+    if (stats === undefined) {
       if (cached) this.invalidate(absPath);
-      const unreadable: Entry = { signature: '', info: errorReason(absPath, error), text: null };
+      const unreadable: Entry = { signature: '', info: errorReason(absPath, failure ?? { code: 'ENOENT' }), text: null };
       // Trusted entries include absent files (a config file looked up for every command): an event brings them back.
       if (this.validate === 'events') this.entries.set(absPath, unreadable);
       return unreadable;

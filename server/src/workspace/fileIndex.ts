@@ -12,7 +12,7 @@
  * ignored directories still count as existing), "which files have this basename" (for "renamed to"
  * suggestions) and lists paths for completion.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GitignoreMatcher } from './gitignore';
 
@@ -106,8 +106,9 @@ export class FileIndex {
     try {
       // stat (not lstat): a symlink inside the folder that leads to a file counts as that file. Whether
       // the target is inside the folder is the resolver's question, asked before this one.
-      const stats = statSync(join(this.root, rel));
-      kind = stats.isDirectory() ? 'dir' : 'file';
+      // Most lookups here are misses; a miss that throws costs several times one that returns nothing.
+      const stats = statSync(join(this.root, rel), { throwIfNoEntry: false });
+      kind = stats === undefined ? 'none' : stats.isDirectory() ? 'dir' : 'file';
     } catch {
       kind = 'none';
     }
@@ -373,6 +374,8 @@ export class FileIndex {
 }
 
 function readText(path: string): string | null {
+  // Most directories have no .gitignore: asking first is cheaper than a read that throws.
+  if (!existsSync(path)) return null;
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -80,8 +80,9 @@ export class GitignoreFilter {
     if (this.cache.has(dir)) return this.cache.get(dir)!;
     let matcher: Ignore | null = null;
     try {
-      const text = readFileSync(join(dir, '.gitignore'), 'utf8');
-      matcher = ignore().add(text);
+      const path = join(dir, '.gitignore');
+      // Most directories have none: asking first is cheaper than a read that throws.
+      if (existsSync(path)) matcher = ignore().add(readFileSync(path, 'utf8'));
     } catch {
       matcher = null;
     }
