@@ -46,6 +46,19 @@ const sharedLibraries = {
     }));
   },
 };
+/**
+ * The language server's entry (`dist/server.js`, serverMain.ts) holds the LSP library and answers `initialize`;
+ * the core it then loads (`dist/serverCore.js`) reads that same library from the entry's exports.
+ */
+const libraryOfEntry = {
+  name: 'library-of-entry',
+  setup(bundle) {
+    bundle.onResolve({ filter: /^vscode-languageserver\/node$/ }, () => ({ path: 'vscode-languageserver/node', namespace: 'library-of-entry' }));
+    bundle.onLoad({ filter: /.*/, namespace: 'library-of-entry' }, () => ({ contents: "module.exports = require('./server.js').languageServer;", loader: 'js' }));
+    bundle.onResolve({ filter: /^\.\/server\.js$/, namespace: 'library-of-entry' }, () => ({ path: './server.js', external: true }));
+  },
+};
+
 // Getters: a package is evaluated when a bundle first reads it, so one required only on demand (tree-sitter's
 // runtime) costs nothing at start-up.
 const librariesEntry = `module.exports = {\n${SHARED_PACKAGES.map((name) => `  get ${JSON.stringify(name)}() { return require(${JSON.stringify(name)}); },`).join('\n')}\n};\n`;
@@ -53,7 +66,8 @@ const librariesEntry = `module.exports = {\n${SHARED_PACKAGES.map((name) => `  g
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, stdin: { contents: librariesEntry, resolveDir: process.cwd(), sourcefile: 'libraries.js' }, outfile: 'dist/libraries.js' }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [sharedLibraries] }),
+  build({ ...common, entryPoints: ['server/src/serverMain.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/serverCore.js', plugins: [sharedLibraries, libraryOfEntry] }),
   // The language server's check worker thread (server/src/lsp/checkPool.ts starts it from beside server.js).
   build({ ...common, entryPoints: ['server/src/lsp/checkWorker.ts'], outfile: 'dist/checkWorker.js', plugins: [sharedLibraries] }),
   // The CLI is two bundles: a light entry that replays an unchanged run, and the full command it loads.

@@ -217,3 +217,6 @@ export interface DocPlanInitializationOptions {
 
 /** The command id of the source action that applies every safe fix. */
 export const FIX_ALL_KIND = 'source.fixAll.docplan';
+
+/** Characters after which editors should ask the server for completion (paths in backticks, test ids, flags). */
+export const COMPLETION_TRIGGERS: readonly string[] = ['`', '/', ':', ' ', '.'];

@@ -66,6 +66,8 @@ export interface StartOptions {
   command?: string[];
   /** Run the server as a worker thread of this process over its message port, as the VS Code client does. */
   worker?: boolean;
+  /** Do not send `initialized` after `initialize` (a client that breaks the protocol). */
+  skipInitialized?: boolean;
 }
 
 /** The running server: a child process over stdio, or a worker thread over its message port. */
@@ -183,7 +185,7 @@ export class LspTestClient {
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
       initializationOptions: options.initializationOptions,
     });
-    await connection.sendNotification('initialized', {});
+    if (!options.skipInitialized) await connection.sendNotification('initialized', {});
     return client;
   }
 
@@ -316,6 +318,17 @@ export class LspTestClient {
     clearTimeout(timer);
     this.connection.dispose();
     return code;
+  }
+
+  /** The server's exit code once it has ended by itself (bounded by `timeoutMs`). */
+  async exitCode(timeoutMs = WAIT_MS): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the server did not exit within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      return await Promise.race([this.server.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Log lines of handlers that failed (the server logs and survives them; tests expect none). */

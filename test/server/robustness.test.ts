@@ -1,11 +1,12 @@
 // Tier 3: bad input and plain clients. Whatever arrives, the built server answers (or returns an error) and
 // keeps serving; diagnostics stay inside the document; shutdown + exit ends the process with 0.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ErrorCodes, ResponseError, type CodeAction, type DocumentSymbol } from 'vscode-languageserver-protocol';
-import { LspTestClient, REPO_ROOT, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
+import { LspTestClient, REPO_ROOT, SERVER_PATH, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
 import { CONFIG, PLAN } from '../helpers/serverFixtures';
 import { SERVER_NODE_FLAGS, type DocumentInfo } from '../../server/src/protocol';
 
@@ -151,6 +152,33 @@ describe('plain LSP clients and lifecycle', () => {
       for (const flag of SERVER_NODE_FLAGS) assert.ok(commandLine.includes(flag), `${flag} in ${commandLine.join(' ')}`);
     } finally {
       client.kill();
+    }
+  });
+
+  test('a client that never sends initialized still gets a working server', async () => {
+    const client = await LspTestClient.start({ skipInitialized: true });
+    try {
+      // The entry answered initialize without its checking core; the core loads on initialized or, failing
+      // that, a second after the answer. The didOpen waits in the queue until then.
+      await client.openDocument('untitled:plan', PLAN);
+      const published = await client.waitForVersion('untitled:plan', 1);
+      assert.ok(published.diagnostics.some((diagnostic) => diagnostic.code === 'missing-goals'), 'missing-goals expected');
+    } finally {
+      client.kill();
+    }
+  });
+
+  test('a server whose checking core is missing says so and exits with status 1', async () => {
+    // The entry bundle alone, as a broken install would have it.
+    const dir = mkdtempSync(join(tmpdir(), 'docplan-no-core-'));
+    copyFileSync(SERVER_PATH, join(dir, 'server.js'));
+    const client = await LspTestClient.start({ command: [process.execPath, join(dir, 'server.js')] });
+    try {
+      assert.equal(await client.exitCode(), 1);
+      assert.ok(client.logs.some((line) => /could not start: .*serverCore\.js/s.test(line)), `the reason is logged to the client; got ${client.logs.join(' | ')}`);
+    } finally {
+      client.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -43,4 +43,18 @@ describe('the server as a worker thread', () => {
     assert.equal(await client.stop(), 0);
     assert.equal(client.running, false);
   });
+
+  test('without the initialized notification the core still starts, a second after initialize was answered', async () => {
+    const late = await LspTestClient.start({ worker: true, skipInitialized: true });
+    try {
+      // Until the core loads, the worker only holds the connection (a client that keeps to the protocol
+      // sends initialized first); past the fallback delay it serves as usual.
+      await new Promise((resolveWait) => setTimeout(resolveWait, 2000));
+      await late.openDocument('untitled:late', PLAN);
+      const published = await late.waitForVersion('untitled:late', 1);
+      assert.ok(published.diagnostics.some((diagnostic) => diagnostic.code === 'missing-goals'), 'missing-goals expected');
+    } finally {
+      late.kill();
+    }
+  });
 });

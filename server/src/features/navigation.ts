@@ -20,8 +20,7 @@ export interface NavigationProvider {
   completion(context: NavigationContext, position: Position): CompletionItem[] | null;
 }
 
-/** Characters after which editors should ask for completion (paths in backticks, test ids, flags). */
-export const COMPLETION_TRIGGERS = ['`', '/', ':', ' ', '.'];
+export { COMPLETION_TRIGGERS } from '../protocol';
 
 /** All links of the document. */
 export function documentLinks(providers: readonly NavigationProvider[], context: NavigationContext): DocumentLink[] {

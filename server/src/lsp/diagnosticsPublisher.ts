@@ -4,6 +4,7 @@
  * diagnostics are computed from their current check; documents that are not open get theirs from the
  * background workspace check and are kept here.
  */
+import { clientSupport } from './capabilities';
 import {
   DocumentDiagnosticReportKind,
   type CancellationToken,
@@ -39,7 +40,7 @@ export class DiagnosticsPublisher {
 
   /** Reads the client's capabilities from `initialize`. */
   configure(capabilities: ClientCapabilities): void {
-    this.pull = capabilities.textDocument?.diagnostic !== undefined;
+    this.pull = clientSupport(capabilities).pullDiagnostics;
     this.refreshSupported = capabilities.workspace?.diagnostics?.refreshSupport === true;
   }
 
