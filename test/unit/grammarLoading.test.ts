@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { checkTextPrepared } from '../../server/src/check';
 import { defaultConfig } from '../../server/src/config/config';
-import { grammarsOfCommands } from '../../server/src/validation/command';
+import { grammarsOfCommands } from '../../server/src/validation/runnerGrammars';
 import { TestIndex } from '../../server/src/validation/index';
 import { FileCache } from '../../server/src/workspace/fileCache';
 import { SymbolIndex } from '../../server/src/workspace/symbols';

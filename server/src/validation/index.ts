@@ -29,7 +29,7 @@ import { discoverJavaScript } from './discovery/javascript';
 import { DEFAULT_PYTEST_NAMING, discoverPython, type PytestNaming } from './discovery/python';
 import { discoverRust } from './discovery/rust';
 import { discoverWith, type FileTests } from './discovery/types';
-import { grammarsOfCommands } from './command';
+import { grammarsOfCommands } from './runnerGrammars';
 import { loadGrammars } from '../workspace/treeSitter';
 
 export type { FileTests, DiscoveredTest, DiscoveredSuite } from './discovery/types';
