@@ -12,7 +12,7 @@
  */
 import { nextWork, planProgress } from '../evidence/progress';
 import { resultsOfDoc } from '../evidence/validation';
-import { UsageError, type CliIo } from './main';
+import { UsageError, type CliIo } from './invocation';
 import { loadPlans } from './plans';
 import { parsePlanArgs } from './status';
 

@@ -10,7 +10,7 @@ import type { ConfigInput } from '../config/config';
 import { readResults, type ResultEntry } from '../evidence/results';
 import { collectFiles, DEFAULT_MAX_FILE_SIZE, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { FolderWorkspace } from '../workspace/workspace';
-import { UsageError, type CliIo } from './main';
+import { UsageError, type CliIo } from './invocation';
 
 /** One loaded plan. */
 export interface LoadedPlan {

@@ -17,7 +17,7 @@ import { expectationNote, judgedResult, meetsExpectation } from '../run/expectat
 import { documentTargets, findStage, logFileName, stageTargets, type RunTarget } from '../run/targets';
 import { DEFAULT_MAX_FILE_SIZE, findWorkspaceRoot, readDocument, rootRelative } from '../workspace/files';
 import { recordAndTick } from './runEvidence';
-import { parseSize, UsageError, type CliIo } from './main';
+import { parseSize, UsageError, type CliIo } from './invocation';
 
 export const RUN_HELP = `Usage: docplan run <doc> [options]
 

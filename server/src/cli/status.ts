@@ -13,7 +13,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { planProgress, type PlanProgress, type StageProgress } from '../evidence/progress';
 import { resultsOfDoc } from '../evidence/validation';
-import { UsageError, type CliIo } from './main';
+import { UsageError, type CliIo } from './invocation';
 import { loadPlans } from './plans';
 
 export const STATUS_HELP = `Usage: docplan status [paths...] [--json]

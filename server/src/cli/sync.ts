@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { applyEditGroups } from '../features/edits';
 import type { Finding } from '../rules/types';
-import { UsageError, type CliIo } from './main';
+import { UsageError, type CliIo } from './invocation';
 import { loadPlans } from './plans';
 import { parsePlanArgs } from './status';
 
