@@ -6,65 +6,19 @@
  * boots while the rest of activation runs on this thread.
  */
 import { Worker } from 'node:worker_threads';
-import {
-  AbstractMessageReader,
-  AbstractMessageWriter,
-  type DataCallback,
-  type Disposable,
-  type Message,
-  type MessageReader,
-  type MessageTransports,
-  type MessageWriter,
-} from 'vscode-languageclient/node';
+import type { MessageTransports } from 'vscode-languageclient/node';
 import { SERVER_WORKER_LIMITS, SERVER_WORKER_MARKER } from '../../server/src/protocol';
-
-/** Reads the server's messages from its worker; closes when the worker exits (a crash included). */
-class WorkerMessageReader extends AbstractMessageReader implements MessageReader {
-  private callback: DataCallback | undefined;
-
-  constructor(worker: Worker) {
-    super();
-    worker.on('message', (message: Message) => this.callback?.(message));
-    worker.on('error', (error) => this.fireError(error));
-    worker.on('exit', () => this.fireClose());
-  }
-
-  listen(callback: DataCallback): Disposable {
-    this.callback = callback;
-    return { dispose: () => (this.callback = undefined) };
-  }
-}
-
-/** Writes the client's messages to the server's worker. */
-class WorkerMessageWriter extends AbstractMessageWriter implements MessageWriter {
-  private exited = false;
-
-  constructor(private readonly worker: Worker) {
-    super();
-    worker.on('exit', () => {
-      this.exited = true;
-      this.fireClose();
-    });
-  }
-
-  write(message: Message): Promise<void> {
-    if (this.exited) return Promise.reject(new Error('the DocPlan language server has stopped'));
-    try {
-      this.worker.postMessage(message);
-      return Promise.resolve();
-    } catch (error) {
-      this.fireError(error, message, undefined);
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
-
-  end(): void {}
-}
+import { workerTransport } from './workerTransport';
 
 /** Starts server workers for the language client: one at a time, the first ahead of the client. */
 export class ServerWorkers {
   private next: Worker | undefined;
   private running: Worker | undefined;
+  /**
+   * When (`performance.now()`) the running server gave its own `initialize` answer; the client was answered
+   * at once (workerTransport.ts). Rejects if the server's thread ended first.
+   */
+  serverAnsweredAt: Promise<number> | undefined;
 
   constructor(private readonly serverModule: string) {}
 
@@ -80,7 +34,9 @@ export class ServerWorkers {
     // A restart: the previous server was told to exit; make sure its thread is gone.
     if (this.running && this.running !== worker) void this.running.terminate();
     this.running = worker;
-    return { reader: new WorkerMessageReader(worker), writer: new WorkerMessageWriter(worker), detached: false };
+    const { reader, writer, serverAnswered } = workerTransport(worker);
+    this.serverAnsweredAt = serverAnswered.then(() => performance.now());
+    return { reader, writer, detached: false };
   };
 
   /** Ends the server's thread (after the client's shutdown and exit, or if it did not answer them). */

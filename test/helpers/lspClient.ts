@@ -11,12 +11,11 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
-  PortMessageReader,
-  PortMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   WorkDoneProgress,
   type ClientCapabilities,
+  type InitializeResult,
   type ProgressToken,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -26,6 +25,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { workerTransport } from '../../client/src/workerTransport';
 import { SERVER_NODE_FLAGS, SERVER_WORKER_LIMITS, SERVER_WORKER_MARKER } from '../../server/src/protocol';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -64,7 +64,10 @@ export interface StartOptions {
   settings?: (scopeUri: string | undefined) => unknown;
   /** The program and its arguments before `--stdio`; default Node with the server's flags and `dist/server.js`. */
   command?: string[];
-  /** Run the server as a worker thread of this process over its message port, as the VS Code client does. */
+  /**
+   * Run the server as a worker thread of this process over its message port, through the VS Code client's
+   * transport (which answers initialize itself: client/src/workerTransport.ts).
+   */
   worker?: boolean;
   /** Do not send `initialized` after `initialize` (a client that breaks the protocol). */
   skipInitialized?: boolean;
@@ -108,6 +111,10 @@ export class LspTestClient {
   readonly registrations: Registration[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** A worker's own `initialize` answer (the transport answered the client at once); undefined over stdio. */
+  serverAnswered: Promise<InitializeResult> | undefined;
+  /** The `initialize` answer this client received. */
+  initializeResult: InitializeResult | undefined;
   settings: (scopeUri: string | undefined) => unknown;
   private readonly diagnosticWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly logWaiters: Waiter<string>[] = [];
@@ -168,8 +175,10 @@ export class LspTestClient {
     let connection: ProtocolConnection;
     if (options.worker) {
       const worker = new Worker(SERVER_PATH, { workerData: { marker: SERVER_WORKER_MARKER }, resourceLimits: { ...SERVER_WORKER_LIMITS } });
-      connection = createProtocolConnection(new PortMessageReader(worker), new PortMessageWriter(worker));
+      const transport = workerTransport(worker);
+      connection = createProtocolConnection(transport.reader, transport.writer);
       client = new LspTestClient(undefined, workerRun(worker), connection, options);
+      client.serverAnswered = transport.serverAnswered;
     } else {
       const [program, ...args] = options.command ?? [process.execPath, ...SERVER_NODE_FLAGS, SERVER_PATH];
       const child = spawn(program, [...args, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -178,7 +187,7 @@ export class LspTestClient {
     }
     connection.listen();
     const folders = options.folders ?? [];
-    await connection.sendRequest('initialize', {
+    client.initializeResult = await connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: folders[0] ?? null,
       workspaceFolders: folders.length > 0 ? folders.map((uri, index) => ({ uri, name: `folder${index}` })) : null,

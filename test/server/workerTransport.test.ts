@@ -1,8 +1,12 @@
 // Tier 3: the built server as VS Code runs it, a worker thread of the extension host speaking over its
-// message port (client/src/serverWorker.ts), against the same expectations as over stdio.
+// message port through the client's transport (client/src/workerTransport.ts, which answers initialize
+// itself), against the same expectations as over stdio.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ErrorCodes, ResponseError, type DocumentSymbol } from 'vscode-languageserver-protocol';
+import { Worker } from 'node:worker_threads';
+import { ErrorCodes, ResponseError, type DocumentSymbol, type InitializeResult } from 'vscode-languageserver-protocol';
+import { createProtocolConnection } from 'vscode-languageserver-protocol/node';
+import { workerTransport } from '../../client/src/workerTransport';
 import { LspTestClient, tempWorkspace, type TempWorkspace } from '../helpers/lspClient';
 import { CONFIG, PLAN } from '../helpers/serverFixtures';
 
@@ -18,6 +22,36 @@ describe('the server as a worker thread', () => {
   after(() => {
     client.kill();
     workspace.remove();
+  });
+
+  test('the client\'s own initialize answer is the one the server gives, for full and bare clients', async () => {
+    assert.ok(client.serverAnswered, 'a worker run reports the server\'s answer');
+    assert.deepEqual(client.initializeResult, await client.serverAnswered);
+    const bare = await LspTestClient.start({ worker: true, capabilities: {} });
+    try {
+      assert.deepEqual(bare.initializeResult, await bare.serverAnswered);
+      assert.equal(bare.initializeResult?.capabilities.diagnosticProvider, undefined, 'no pull diagnostics for a client without them');
+      assert.notDeepEqual(bare.initializeResult, client.initializeResult);
+    } finally {
+      bare.kill();
+    }
+  });
+
+  test('the client is answered without waiting for the thread; the server\'s own answer fails when the thread ends', async () => {
+    // A thread that reads its messages and never answers.
+    const silent = new Worker('require("node:worker_threads").parentPort.on("message", () => {});', { eval: true });
+    const transport = workerTransport(silent);
+    const connection = createProtocolConnection(transport.reader, transport.writer);
+    connection.listen();
+    try {
+      const answer = await connection.sendRequest<InitializeResult>('initialize', { processId: null, rootUri: null, capabilities: {} });
+      assert.equal(answer.capabilities.hoverProvider, true);
+      assert.equal(answer.serverInfo?.name, 'docplan-language-server');
+    } finally {
+      await silent.terminate();
+      connection.dispose();
+    }
+    await assert.rejects(transport.serverAnswered, /stopped before answering initialize/);
   });
 
   test('publishes a plan\'s problems and answers requests over the message port', async () => {

@@ -1,9 +1,16 @@
 /**
  * What the server announces in its `initialize` answer, and what it reads of the client's capabilities.
- * Light on purpose: the server's entry answers `initialize` with it before loading the checking core.
+ * Light on purpose: the server's entry answers `initialize` with it before loading the checking core, and
+ * the VS Code client answers its own handshake with it (client/src/workerTransport.ts), so it imports
+ * no library code, only types.
  */
-import { CodeActionKind, TextDocumentSyncKind, type ClientCapabilities, type InitializeResult } from 'vscode-languageserver/node';
+import type { ClientCapabilities, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver-protocol';
 import { COMPLETION_TRIGGERS, FIX_ALL_KIND } from '../protocol';
+
+/** LSP's `TextDocumentSyncKind.Incremental`. */
+const INCREMENTAL_SYNC: typeof TextDocumentSyncKind.Incremental = 2;
+/** LSP's `CodeActionKind.QuickFix`. */
+const QUICK_FIX_KIND = 'quickfix';
 
 /** What the server does differently for this client. */
 export interface ClientSupport {
@@ -32,14 +39,14 @@ export function initializeResult(capabilities: ClientCapabilities): InitializeRe
   const support = clientSupport(capabilities);
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: INCREMENTAL_SYNC },
       documentSymbolProvider: { label: 'DocPlan' },
       foldingRangeProvider: true,
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: [...COMPLETION_TRIGGERS] },
       codeActionProvider: support.codeActionLiterals
-        ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: support.codeActionResolve }
+        ? { codeActionKinds: [QUICK_FIX_KIND, FIX_ALL_KIND], resolveProvider: support.codeActionResolve }
         : true,
       ...(support.pullDiagnostics ? { diagnosticProvider: { identifier: 'docplan', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
