@@ -54,7 +54,7 @@ describe('done means done, through the CLI', () => {
   after(() => repo.remove());
 
   it('docplan run records each result with its commit in .docplan/results.json', async () => {
-    const run = await cli(['run', 'docs/plan.md'], repo.dir);
+    const run = await cli(['run', 'docs/plan.md', '--log-dir', join(repo.dir, '.logs')], repo.dir);
     assert.equal(run.code, 1, 'stage 2 validation fails');
     assert.match(run.stderr, /recorded 2 results in \.docplan\/results\.json/);
     const parsed = parseResults(readFileSync(join(repo.dir, '.docplan', 'results.json'), 'utf8'));
@@ -172,7 +172,7 @@ describe('a cached check', () => {
   it('is redone when the recorded results change, though neither the plan, its files nor HEAD moved', async () => {
     const repo = buildCompletionRepo();
     try {
-      assert.equal((await cli(['run', 'docs/plan.md'], repo.dir)).code, 1, 'stage 2 validation fails');
+      assert.equal((await cli(['run', 'docs/plan.md', '--log-dir', join(repo.dir, '.logs')], repo.dir)).code, 1, 'stage 2 validation fails');
       assert.deepEqual(linesOf(await completionFindings(repo.dir), 'validation-evidence'), [33]);
       // Another run (a teammate's, say) recorded stage 2 passing: the done mark is now backed.
       const path = join(repo.dir, '.docplan', 'results.json');

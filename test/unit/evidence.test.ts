@@ -140,11 +140,11 @@ describe('.docplan/results.json', () => {
 
   it('docplan run records with --tick writing the evidence line once; --no-record writes nothing', async () => {
     const dir = planFolder();
-    const skipped = await cli(['run', 'plan.md', '--stage', '1', '--no-record'], dir);
+    const skipped = await cli(['run', 'plan.md', '--stage', '1', '--no-record', '--log-dir', join(dir, '.logs')], dir);
     assert.equal(skipped.code, 0);
     assert.equal(existsSync(resultsPath(dir)), false);
 
-    const ticked = await cli(['run', 'plan.md', '--tick'], dir);
+    const ticked = await cli(['run', 'plan.md', '--tick', '--log-dir', join(dir, '.logs')], dir);
     assert.equal(ticked.code, 1, 'stage 2 fails');
     assert.match(ticked.stderr, /ticked Stage 1 in plan\.md \(2 of 2 passed\)/);
     const lines = readFileSync(join(dir, 'plan.md'), 'utf8').split('\n');
@@ -153,7 +153,7 @@ describe('.docplan/results.json', () => {
     const recorded = readResults(dir, { setAside: false }).file.results;
     assert.deepEqual(recorded.map((e) => `${e.stage} ${e.command} ${e.outcome} ${e.exitCode}`), ['1 sh ok.sh passed 0', '1 sh ok.sh --quiet passed 0', '2 sh fail.sh failed 4']);
 
-    await cli(['run', 'plan.md', '--stage', '1', '--tick'], dir);
+    await cli(['run', 'plan.md', '--stage', '1', '--tick', '--log-dir', join(dir, '.logs')], dir);
     const text = readFileSync(join(dir, 'plan.md'), 'utf8');
     assert.equal(text.match(/validated at /g)?.length, 1, 'a second run refreshes the line instead of adding one');
   });

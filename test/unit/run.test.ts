@@ -305,7 +305,7 @@ One passes, one fails.
   it('stops at the first failure with --bail', async () => {
     const root = workspace();
     writeFileSync(join(root, 'docs', 'plan.md'), PLAN.replace("console.log('fine')", 'process.exit(1)'));
-    const run = await cli(['run', 'docs/plan.md', '--stage', '2', '--bail', '--json'], root);
+    const run = await cli(['run', 'docs/plan.md', '--stage', '2', '--bail', '--json', '--log-dir', join(root, 'logs')], root);
     assert.equal(run.code, 1);
     const report = JSON.parse(run.stdout);
     assert.equal(report.results.length, 1);
@@ -337,7 +337,7 @@ One passes, one fails.
     const root = workspace();
     writeFileSync(join(root, 'docs', 'plan.md'), PLAN.replace(`node -e "console.log('stage one ok')"`, 'sleep 30'));
     const started = Date.now();
-    const run = await cli(['run', 'docs/plan.md', '--stage', '1', '--timeout', '0.5', '--json'], root);
+    const run = await cli(['run', 'docs/plan.md', '--stage', '1', '--timeout', '0.5', '--json', '--log-dir', join(root, 'logs')], root);
     assert.equal(run.code, 1);
     assert.equal(JSON.parse(run.stdout).results[0].outcome, 'timed-out');
     assert.ok(Date.now() - started < 10_000);
