@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateTree, type GeneratedTree } from '../../bench/tree';
 import { git } from '../helpers/git';
@@ -104,6 +104,15 @@ describe('docplan check replays an unchanged run from the light entry', () => {
         git(tree.root, 'add', '-A');
         git(tree.root, 'commit', '-q', '-m', 'move code');
       }],
+      // Folders with neither file are not asked for them on a replay (their own stamp covers a new entry).
+      ['a .gitignore made in a folder that had none, hiding a plan', () => {
+        const plan = tree.planDocs[1];
+        assert.equal(existsSync(join(dirname(plan), '.gitignore')), false, 'the folder had no .gitignore');
+        writeFileSync(join(dirname(plan), '.gitignore'), `${basename(plan)}\n`);
+      }],
+      // Edited in place: the folder's mtime stays, the file's own stamp moves.
+      ['that .gitignore emptied again', () => writeFileSync(join(dirname(tree.planDocs[1]), '.gitignore'), '')],
+      ['a .docplan.json made in a subfolder', () => writeFileSync(join(dirname(tree.planDocs[2]), '.docplan.json'), JSON.stringify({ rules: { 'missing-goals': 'off' } }))],
       ['the configuration', () => writeFileSync(join(tree.root, '.docplan.json'), JSON.stringify({ rules: { 'stage-too-large': 'off' } }))],
     ];
     for (const [what, change] of changes) {
