@@ -49,8 +49,9 @@ export function treeBench(options: { quick?: boolean; keep?: boolean; runs?: num
   try {
     const tree = generateTree(root, size);
     console.log(`\nGenerated tree: ${tree.docs.length} Markdown files (${tree.planDocs.length} plans and design docs), ${tree.codeFiles} code files, ${tree.commits} commits, in ${(tree.ms / 1000).toFixed(1)} s`);
-    const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.mjs'], { cwd: REPO, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('npm run build failed');
+    // The build that ships (minified, no source maps): the server's measurements after this one use it too.
+    const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.mjs', '--production'], { cwd: REPO, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build -- --production failed');
     const docplan = [join(REPO, 'bin', 'docplan.js'), 'check', '.'];
     // A git wrapper that counts the git processes one uncached run starts.
     const gitLog = join(dir, 'git-calls.log');

@@ -16,7 +16,7 @@ export class ServerWorkers {
   private running: Worker | undefined;
   /**
    * When (`performance.now()`) the running server gave its own `initialize` answer; the client was answered
-   * at once (workerTransport.ts). Rejects if the server's thread ended first.
+   * at once (workerTransport.ts). NaN if the server's thread ended first.
    */
   serverAnsweredAt: Promise<number> | undefined;
 
@@ -35,7 +35,7 @@ export class ServerWorkers {
     if (this.running && this.running !== worker) void this.running.terminate();
     this.running = worker;
     const { reader, writer, serverAnswered } = workerTransport(worker);
-    this.serverAnsweredAt = serverAnswered.then(() => performance.now());
+    this.serverAnsweredAt = serverAnswered.then(() => performance.now(), () => Number.NaN);
     return { reader, writer, detached: false };
   };
 
