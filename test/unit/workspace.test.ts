@@ -158,15 +158,24 @@ describe('file index', () => {
   it('updates incrementally: created and deleted files and directories, .gitignore changes', () => {
     const root = tempTree({ 'src/a.py': '', '.gitignore': '' });
     const index = FileIndex.build(root);
+    // Listed before the changes, so that a kept listing would show them stale.
+    assert.deepEqual(index.childrenOf('src'), ['a.py']);
     mkdirSync(join(root, 'src', 'new'), { recursive: true });
     writeFileSync(join(root, 'src', 'new', 'b.py'), '');
     index.update('src/new', 'created');
     assert.ok(index.exists('src/new/b.py'));
     assert.equal(index.uniqueByBasename('b.py'), 'src/new/b.py');
+    assert.deepEqual(index.childrenOf('src'), ['a.py', 'new/']);
+    assert.deepEqual(index.childrenOf('src/new'), ['b.py']);
+    writeFileSync(join(root, 'src', 'c.py'), '');
+    index.update('src/c.py', 'created');
+    assert.deepEqual(index.childrenOf('src'), ['a.py', 'c.py', 'new/']);
     rmSync(join(root, 'src', 'new'), { recursive: true });
     index.update('src/new', 'deleted');
     assert.ok(!index.exists('src/new/b.py'));
     assert.equal(index.uniqueByBasename('b.py'), null);
+    assert.deepEqual(index.childrenOf('src'), ['a.py', 'c.py']);
+    assert.deepEqual(index.childrenOf('src/new'), []);
     writeFileSync(join(root, '.gitignore'), 'src/\n');
     index.update('.gitignore', 'changed');
     assert.equal([...index.allFiles()].filter((path) => path.startsWith('src/')).length, 0);

@@ -63,6 +63,8 @@ export class FileIndex {
   private readonly partlyIgnoredDirs = new Map<string, boolean>();
   /** `lstat` answers for paths the index does not hold (files in ignored directories, stale misses). */
   private readonly missCache = new Map<string, 'file' | 'dir' | 'none'>();
+  /** Each directory's entries, for `childrenOf`; null after any change of the index. */
+  private children: Map<string, string[]> | null = null;
   private dirty = false;
   private readonly maxFiles: number;
   private readonly useGitignore: boolean;
@@ -196,21 +198,27 @@ export class FileIndex {
     return this.files.values();
   }
 
-  /** Direct children of a directory (for completion), as names with a trailing `/` for directories. */
+  /** Direct children of a directory (completion, moved-file guesses), as names with a trailing `/` for directories. */
   childrenOf(dirRel: string): string[] {
     this.refresh();
-    const dir = normalizeRel(dirRel);
-    const prefix = dir === '' ? '' : `${dir}/`;
-    const out = new Set<string>();
-    for (const set of [this.dirs, this.files]) {
-      for (const path of set) {
-        if (path === '' || !path.startsWith(prefix)) continue;
-        const rest = path.slice(prefix.length);
-        if (rest.includes('/')) continue;
-        out.add(set === this.dirs ? `${rest}/` : rest);
-      }
-    }
-    return [...out].sort();
+    // Built once per change of the index: a scan of every path per call made a plan with 200 missing
+    // files ask for 10 million paths.
+    this.children ??= this.listChildren();
+    return [...(this.children.get(normalizeRel(dirRel)) ?? [])];
+  }
+
+  private listChildren(): Map<string, string[]> {
+    const children = new Map<string, string[]>();
+    const put = (path: string, name: string) => {
+      const dir = parentOf(path);
+      const list = children.get(dir);
+      if (list) list.push(name);
+      else children.set(dir, [name]);
+    };
+    for (const dir of this.dirs) if (dir !== '') put(dir, `${basenameOf(dir)}/`);
+    for (const file of this.files) put(file, basenameOf(file));
+    for (const list of children.values()) list.sort();
+    return children;
   }
 
   /** Applies a file event (from a watcher). A `.gitignore` change schedules a rebuild on next use. */
@@ -242,6 +250,7 @@ export class FileIndex {
   private rebuild(): void {
     const started = performance.now();
     this.dirty = false;
+    this.children = null;
     this.truncated = false;
     this.notes.length = 0;
     this.files.clear();
@@ -264,6 +273,7 @@ export class FileIndex {
 
   /** Walks `startRel` (an existing, not ignored, real directory) and everything below it. */
   private walk(startRel: string): void {
+    this.children = null;
     const stack = [startRel];
     while (stack.length > 0) {
       const dir = stack.pop()!;
@@ -295,6 +305,7 @@ export class FileIndex {
   }
 
   private addFile(rel: string, symlink: boolean): void {
+    this.children = null;
     this.files.add(rel);
     if (symlink) this.symlinks.add(rel);
     const base = basenameOf(rel);
@@ -321,6 +332,7 @@ export class FileIndex {
   }
 
   private remove(rel: string): void {
+    this.children = null;
     const removeFile = (path: string) => {
       if (!this.files.delete(path)) return;
       this.symlinks.delete(path);
