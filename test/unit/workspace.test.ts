@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FileCache } from '../../server/src/workspace/fileCache';
 import { FileIndex } from '../../server/src/workspace/fileIndex';
+import { FolderWorkspace } from '../../server/src/workspace/workspace';
 import { GitRepo, isUnknown } from '../../server/src/workspace/git';
 import { GitHistory, referenceWasCommitted } from '../../server/src/workspace/gitHistory';
 import { diffLines, mapLines } from '../../server/src/workspace/lineMap';
@@ -179,6 +180,26 @@ describe('file index', () => {
     writeFileSync(join(root, '.gitignore'), 'src/\n');
     index.update('.gitignore', 'changed');
     assert.equal([...index.allFiles()].filter((path) => path.startsWith('src/')).length, 0);
+  });
+});
+
+describe('reference targets', () => {
+  it('are remembered between checks and follow file events', () => {
+    const root = tempTree({ 'src/a.py': 'x = 1\n', 'docs/plan.md': '' });
+    const workspace = new FolderWorkspace(root, { validate: 'events', git: false });
+    const reference = { path: 'src/b.py', line: 3, context: 'code-span' as const };
+    assert.equal(workspace.referenceTarget(reference, 'docs/plan.md').kind, 'missing');
+    // On disk, but no event yet: the index (and so the target) still says missing, as it did before memoising.
+    writeFileSync(join(root, 'src', 'b.py'), 'y = 2\n');
+    assert.equal(workspace.referenceTarget(reference, 'docs/plan.md').kind, 'missing');
+    workspace.fileChanged(join(root, 'src', 'b.py'), 'created');
+    const found = workspace.referenceTarget(reference, 'docs/plan.md');
+    assert.equal(found.kind, 'found');
+    assert.equal(found.kind === 'found' ? found.relPath : null, 'src/b.py');
+    rmSync(join(root, 'src', 'b.py'));
+    workspace.fileChanged(join(root, 'src', 'b.py'), 'deleted');
+    assert.equal(workspace.referenceTarget(reference, 'docs/plan.md').kind, 'missing');
+    workspace.dispose();
   });
 });
 

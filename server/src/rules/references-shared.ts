@@ -21,7 +21,7 @@ import { fileIntent, flattenStages, innermostStage, isStageDone, stageLabel, typ
 import { anchorsOfMarkdown, explicitAnchors, headingSlug, normalizeAnchor, slugSet, suggestAnchor } from '../workspace/anchors';
 import { basenameOf } from '../workspace/fileIndex';
 import { decodeLinkPath, docDirOf } from '../workspace/paths';
-import { basesOf, resolveReferenceTarget, type ReferenceTarget } from '../workspace/referenceTarget';
+import { basesOf, type ReferenceTarget } from '../workspace/referenceTarget';
 import type { DocWorkspace } from '../workspace/workspace';
 import { contentDrift, judgeLines, lineText, relocationEdit } from './referenceLines';
 import { workStateAt } from '../claims/record';
@@ -98,7 +98,7 @@ export function reportVerdicts(model: DocModel, context: RuleContext, rule: Refe
 /** What a reference candidate names in the document's workspace folder (links resolve relative to the doc). */
 export function targetOf(workspace: DocWorkspace, reference: Reference): ReferenceTarget {
   const folder = workspace.folder;
-  if (reference.form !== 'link') return resolveReferenceTarget(folder, reference, workspace.docRelPath);
+  if (reference.form !== 'link') return folder.referenceTarget(reference, workspace.docRelPath);
   if (reference.path === '') return { kind: 'none' };
   const resolved = folder.resolveReference(reference, workspace.docRelPath);
   if (resolved.kind !== 'inside') return resolved;

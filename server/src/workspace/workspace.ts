@@ -10,12 +10,15 @@ import { FileIndex, type FileChange } from './fileIndex';
 import { GitHistory } from './gitHistory';
 import { PathHistory } from './pathHistory';
 import { docDirOf, decodeLinkPath, PathResolver, type ResolvedPath } from './paths';
-import { basesOf, resolveReferenceTarget } from './referenceTarget';
+import { basesOf, resolveReferenceTarget, type ReferenceTarget } from './referenceTarget';
 import { SymbolIndex } from './symbols';
 import { WordIndex } from './wordIndex';
 import { TestIndex } from '../validation/index';
 import { claimedPaths, prepareCompletionMany } from '../claims/items';
 import { commandTexts } from '../rules/stages';
+
+/** Past this many remembered reference targets the memory starts over (a folder of huge plans). */
+const MAX_REMEMBERED_TARGETS = 50_000;
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -49,6 +52,8 @@ export class FolderWorkspace {
   readonly wordIndex: WordIndex | null;
   private fileIndex: FileIndex | null = null;
   private pathResolver: PathResolver | null = null;
+  /** What each written path names, per doc: remembered until a file event (the index's own freshness). */
+  private readonly targets = new Map<string, ReferenceTarget>();
 
   constructor(root: string, options: FolderWorkspaceOptions) {
     this.root = resolve(root);
@@ -95,11 +100,26 @@ export class FolderWorkspace {
     }
     // What the candidate names, resolved as a reader would (doc folder, root, bare name); a candidate that
     // names no file of this workspace resolves to nothing that is read.
-    const target = resolveReferenceTarget(this, reference, docRelPath);
+    const target = this.referenceTarget(reference, docRelPath);
     if (target.kind === 'found') return { kind: 'inside', absPath: target.absPath, relPath: target.relPath };
     if (target.kind === 'missing') return this.resolver.resolve(target.relPath);
     if (target.kind === 'escapes' || target.kind === 'unresolvable') return target;
     return { kind: 'unresolvable', reason: `${reference.path} names no file of this workspace` };
+  }
+
+  /**
+   * What a code reference's path names (see `resolveReferenceTarget`), remembered until a file event: a
+   * doc's references are resolved when it is prepared and again by its rules, at every check.
+   */
+  referenceTarget(reference: Pick<Reference, 'path' | 'line' | 'context'>, docRelPath: string): ReferenceTarget {
+    const key = `${docRelPath}\0${reference.path}\0${reference.line === null}\0${reference.context}`;
+    let target = this.targets.get(key);
+    if (target === undefined) {
+      target = resolveReferenceTarget(this, reference, docRelPath);
+      if (this.targets.size >= MAX_REMEMBERED_TARGETS) this.targets.clear();
+      this.targets.set(key, target);
+    }
+    return target;
   }
 
   /**
@@ -188,6 +208,7 @@ export class FolderWorkspace {
       return;
     }
     this.fileIndex?.update(rel, change);
+    this.targets.clear();
     this.wordIndex?.clear();
     this.pathResolver?.invalidate(rel);
     this.files.invalidate(abs);
