@@ -18,7 +18,7 @@ import { claimedPaths, prepareCompletionMany } from '../claims/items';
 import { commandTexts } from '../rules/stages';
 
 /** Past this many remembered reference targets the memory starts over (a folder of huge plans). */
-const MAX_REMEMBERED_TARGETS = 50_000;
+const MAX_REMEMBERED_TARGETS = 20_000;
 
 /** How a folder workspace keeps its caches fresh. */
 export interface FolderWorkspaceOptions {
@@ -52,7 +52,7 @@ export class FolderWorkspace {
   readonly wordIndex: WordIndex | null;
   private fileIndex: FileIndex | null = null;
   private pathResolver: PathResolver | null = null;
-  /** What each written path names, per doc: remembered until a file event (the index's own freshness). */
+  /** What each written path names, per doc folder: remembered until a file event (the index's own freshness). */
   private readonly targets = new Map<string, ReferenceTarget>();
 
   constructor(root: string, options: FolderWorkspaceOptions) {
@@ -112,7 +112,8 @@ export class FolderWorkspace {
    * doc's references are resolved when it is prepared and again by its rules, at every check.
    */
   referenceTarget(reference: Pick<Reference, 'path' | 'line' | 'context'>, docRelPath: string): ReferenceTarget {
-    const key = `${docRelPath}\0${reference.path}\0${reference.line === null}\0${reference.context}`;
+    // What a path names depends on the doc's folder only: the docs of one folder share their answers.
+    const key = `${docDirOf(docRelPath)}\0${reference.path}\0${reference.line === null}\0${reference.context}`;
     let target = this.targets.get(key);
     if (target === undefined) {
       target = resolveReferenceTarget(this, reference, docRelPath);
