@@ -84,7 +84,7 @@ export function diffBench(iterations = 7): { name: string; handMs: number; packa
     }
     rows.push({ name, handMs: median(() => diffLines(old, now), iterations), packageMs: median(() => packageMap(old, now), Math.min(iterations, 3)) });
   }
-  console.log('\nLine mapping (median ms): hand-written Myers (workspace/git.ts) vs the diff package (diffArrays)');
+  console.log('\nLine mapping (median ms): hand-written Myers (workspace/lineMap.ts) vs the diff package (diffArrays)');
   for (const row of rows) console.log(`  ${row.name.padEnd(44)} hand ${row.handMs.toFixed(2).padStart(9)}   diff ${row.packageMs.toFixed(2).padStart(9)}   (${(row.packageMs / Math.max(row.handMs, 0.001)).toFixed(1)}x)`);
   return rows;
 }
