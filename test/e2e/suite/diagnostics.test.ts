@@ -54,6 +54,20 @@ suite('DocPlan diagnostics in a real VS Code', () => {
       await sleep(POLL_INTERVAL_MS);
     }
   });
+
+  test('after DocPlan: Restart Language Server, a new server checks documents again', async () => {
+    // The restarted server is a new worker thread whose handshake the client answers itself
+    // (client/src/workerTransport.ts): a document opened afterwards must still get its diagnostics.
+    await vscode.commands.executeCommand('docplan.restartServer');
+    const untitled = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: '# Plan: Restarted\n\n## Stage 1: Start\n\n### Changes\n\n- [ ] Edit the widget\n\n### Validation\n\n- [ ] `npm test`\n',
+    });
+    await vscode.window.showTextDocument(untitled, { preview: false });
+    const diagnostics = await waitForDocplanRules(untitled.uri, ['missing-goals']);
+    assert.ok(diagnostics.some((diagnostic) => ruleId(diagnostic) === 'missing-goals'), formatDiagnostics(diagnostics));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
 
 function workspaceUri(relativePath: string): vscode.Uri {
