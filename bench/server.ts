@@ -15,6 +15,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import type { DocumentSymbol, Hover } from 'vscode-languageserver-protocol';
 import { largePlan } from '../test/helpers/largePlan';
+import { SERVER_NODE_FLAGS } from '../server/src/protocol';
 import { FULL_CAPABILITIES, LspTestClient, REPO_ROOT, SERVER_PATH, tempWorkspace } from '../test/helpers/lspClient';
 import { CONFIG, PLAN } from '../test/helpers/serverFixtures';
 import { generatePlan } from './generate';
@@ -26,6 +27,19 @@ const OPEN_DOCS = (() => {
 })();
 
 /** `--server-part busy,open,workspace,activation`: only those measurements. */
+/** `--server-profile DIR`: the servers write V8 CPU profiles of their main thread there (to find long tasks). */
+const SERVER_COMMAND = (() => {
+  const index = process.argv.indexOf('--server-profile');
+  if (index < 0) return undefined;
+  return [process.execPath, '--cpu-prof', `--cpu-prof-dir=${process.argv[index + 1]}`, ...SERVER_NODE_FLAGS, SERVER_PATH];
+})();
+
+/** Stops a server: gracefully when it writes a profile (a killed process writes none), else at once. */
+async function end(client: LspTestClient): Promise<void> {
+  if (SERVER_COMMAND) await client.stop();
+  else client.kill();
+}
+
 const PART = (() => {
   const index = process.argv.indexOf('--server-part');
   return index >= 0 ? process.argv[index + 1] : undefined;
@@ -55,7 +69,7 @@ async function busyServer(rows: Row[]): Promise<void> {
   const bare = performance.now() - bareStart;
 
   const workspace = tempWorkspace({ '.docplan.json': CONFIG, 'src/cache.ts': 'export class Cache {}\n' });
-  const client = await LspTestClient.start({ folders: [workspace.uri], settings: () => ({ checkWorkspace: false }) });
+  const client = await LspTestClient.start({ folders: [workspace.uri], settings: () => ({ checkWorkspace: false }), command: SERVER_COMMAND });
   try {
     const small = workspace.fileUri('docs/small.md');
     await client.openDocument(small, PLAN.replace('Widgets are slow to render.', 'Widgets are slow to render; see `src/cache.ts`.'));
@@ -88,7 +102,7 @@ async function busyServer(rows: Row[]): Promise<void> {
       met: longest <= 100,
     });
   } finally {
-    client.kill();
+    await end(client);
     workspace.remove();
   }
 }
@@ -96,7 +110,7 @@ async function busyServer(rows: Row[]): Promise<void> {
 /** Resident memory with OPEN_DOCS plans open (each checked). */
 async function manyOpen(rows: Row[]): Promise<void> {
   const workspace = tempWorkspace({ '.docplan.json': CONFIG });
-  const client = await LspTestClient.start({ folders: [workspace.uri], settings: () => ({ checkWorkspace: false }) });
+  const client = await LspTestClient.start({ folders: [workspace.uri], settings: () => ({ checkWorkspace: false }), command: SERVER_COMMAND });
   try {
     const started = performance.now();
     let bytes = 0;
@@ -123,7 +137,7 @@ async function manyOpen(rows: Row[]): Promise<void> {
       met: OPEN_DOCS === 1000 ? memory.rss < 150 : null,
     });
   } finally {
-    client.kill();
+    await end(client);
     workspace.remove();
   }
 }
@@ -151,7 +165,7 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
   const docs = 1000;
   const workspace = tempWorkspace(generatedTree(docs));
   const started = performance.now();
-  const client = await LspTestClient.start({ folders: [workspace.uri], capabilities: { ...FULL_CAPABILITIES, window: { workDoneProgress: true } } });
+  const client = await LspTestClient.start({ folders: [workspace.uri], capabilities: { ...FULL_CAPABILITIES, window: { workDoneProgress: true } }, command: SERVER_COMMAND });
   try {
     let peak = 0;
     const sampler = setInterval(() => {
@@ -178,7 +192,7 @@ async function workspaceCheck(rows: Row[]): Promise<void> {
     rows.push({ name: `  RSS at the progress end (peak sampled ${peak.toFixed(0)} MB, VmHWM ${atEnd.peak.toFixed(0)} MB)`, value: `${atEnd.rss.toFixed(0)} MB`, budget: '-', met: null });
     rows.push({ name: '  RSS 2 s later, the server quiet', value: `${settled.rss.toFixed(0)} MB`, budget: '< 150 MB', met: settled.rss < 150 });
   } finally {
-    client.kill();
+    await end(client);
     workspace.remove();
   }
 }
