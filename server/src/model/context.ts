@@ -1,7 +1,7 @@
 /** What the model builders share: the text, its line index, the parsed facts and how to turn facts into model values. */
 import { lineStartBefore, type LineIndex } from './text';
 import { trimEnd, type Facts } from './facts';
-import type { OffsetSpan } from './parse';
+import type { OffsetSpan } from './chunkFacts';
 import type { CodeBlock, Heading, ListItem, Span } from './types';
 
 /** The document under construction, read by the section, stage and reference builders. */

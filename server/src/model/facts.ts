@@ -2,7 +2,8 @@
  * The parsed facts of all chunks in document offsets, and the small offset helpers the builders share:
  * finding facts in a region, trimming ranges, testing containment.
  */
-import type { ChunkFacts, ParsedDocument } from './parse';
+import type { ChunkFacts } from './chunkFacts';
+import type { ParsedDocument } from './parse';
 
 /** Absolute-offset view of all chunks' facts. */
 export interface Facts extends ChunkFacts {

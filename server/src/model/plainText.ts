@@ -7,7 +7,7 @@
  * setext headings and indented code read as paragraphs. Time is linear in the chunk (lines are at most
  * `MAX_LINE` long after `defuse`).
  */
-import type { ChunkFacts, InlineCodeFact, ListItemFact, OffsetSpan } from './parse';
+import type { ChunkFacts, InlineCodeFact, ListItemFact, OffsetSpan } from './chunkFacts';
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+|$)/;
 const FENCE_OPEN = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^`\s]*)/;
