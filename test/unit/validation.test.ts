@@ -16,7 +16,7 @@ import type { Command, Stage } from '../../server/src/model/types';
 import { analyzeCommand, type Invocation } from '../../server/src/validation/command';
 import { TestIndex } from '../../server/src/validation/index';
 import { loadAllGrammars } from '../../server/src/workspace/treeSitter';
-import { evaluateKeyword, parseKeywordExpression } from '../../server/src/validation/runners/pytest';
+import { evaluateKeyword, parseKeywordExpression } from '../../server/src/validation/runners/pytestKeyword';
 import { splitGoPattern } from '../../server/src/validation/runners/go';
 import { goPattern } from '../../server/src/validation/patterns';
 import { modulePath } from '../../server/src/validation/runners/cargo';
