@@ -26,8 +26,7 @@ const OPEN_DOCS = (() => {
   return index >= 0 ? Number(process.argv[index + 1]) : 1000;
 })();
 
-/** `--server-part busy,open,workspace,activation`: only those measurements. */
-/** `--server-profile DIR`: the servers write V8 CPU profiles of their main thread there (to find long tasks). */
+/** `--server-profile DIR`: the servers write V8 CPU profiles of their threads there (to find long tasks). */
 const SERVER_COMMAND = (() => {
   const index = process.argv.indexOf('--server-profile');
   if (index < 0) return undefined;
@@ -40,6 +39,7 @@ async function end(client: LspTestClient): Promise<void> {
   else client.kill();
 }
 
+/** `--server-part busy,open,workspace,activation`: only those measurements. */
 const PART = (() => {
   const index = process.argv.indexOf('--server-part');
   return index >= 0 ? process.argv[index + 1] : undefined;

@@ -135,17 +135,13 @@ function analyze(model: DocModel, workspace: DocWorkspace, context: RuleContext)
   const stages = flattenStages(model.stages);
   const prepared: { reference: Reference; text: string; target: ReferenceTarget; intent: FileIntentKind | null }[] = [];
   const intents = new Map<string, PathIntent[]>();
-  // A plan names the same files again and again: resolve each written form once per analysis.
-  const resolved = new Map<string, ReferenceTarget>();
   for (const reference of model.references) {
     const text = lines.text.slice(lines.offsetAt(reference.range.start), lines.offsetAt(reference.range.end));
     let target: ReferenceTarget = { kind: 'none' };
     let intent: FileIntentKind | null = null;
     try {
-      const key = reference.form === 'link' ? null : `${reference.path}\0${reference.line === null}\0${reference.context}`;
-      const known = key === null ? undefined : resolved.get(key);
-      target = known ?? targetOf(workspace, reference);
-      if (key !== null && known === undefined) resolved.set(key, target);
+      // A plan names the same files again and again: the folder remembers what each written form names.
+      target = targetOf(workspace, reference);
       if (reference.form !== 'link' && (target.kind === 'found' || target.kind === 'missing')) intent = fileIntent(model, lines, reference);
     } catch {
       target = { kind: 'none' }; // One odd reference must not hide the others.

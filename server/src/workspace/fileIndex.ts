@@ -63,7 +63,7 @@ export class FileIndex {
   private readonly partlyIgnoredDirs = new Map<string, boolean>();
   /** `lstat` answers for paths the index does not hold (files in ignored directories, stale misses). */
   private readonly missCache = new Map<string, 'file' | 'dir' | 'none'>();
-  /** Each directory's entries, for `childrenOf`; null after any change of the index. */
+  /** Each directory's entries, for `childrenOf`; dropped with the misses on every event and rebuild. */
   private children: Map<string, string[]> | null = null;
   private dirty = false;
   private readonly maxFiles: number;
@@ -225,6 +225,7 @@ export class FileIndex {
   update(relPath: string, change: FileChange): void {
     const rel = normalizeRel(relPath);
     this.missCache.clear();
+    this.children = null;
     if (rel === '' || basenameOf(rel) === '.gitignore' || rel === '.git/info/exclude') {
       if (this.useGitignore || rel === '') this.dirty = true;
       return;
@@ -273,7 +274,6 @@ export class FileIndex {
 
   /** Walks `startRel` (an existing, not ignored, real directory) and everything below it. */
   private walk(startRel: string): void {
-    this.children = null;
     const stack = [startRel];
     while (stack.length > 0) {
       const dir = stack.pop()!;
@@ -305,7 +305,6 @@ export class FileIndex {
   }
 
   private addFile(rel: string, symlink: boolean): void {
-    this.children = null;
     this.files.add(rel);
     if (symlink) this.symlinks.add(rel);
     const base = basenameOf(rel);
@@ -332,7 +331,6 @@ export class FileIndex {
   }
 
   private remove(rel: string): void {
-    this.children = null;
     const removeFile = (path: string) => {
       if (!this.files.delete(path)) return;
       this.symlinks.delete(path);

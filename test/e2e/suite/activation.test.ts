@@ -1,5 +1,5 @@
 // Activation in a real VS Code: the extension that runs is the installed package (when run.sh installed
-// the .vsix), and it records how long activate() took how long until its language client was ready, and
+// the .vsix), and it records how long activate() took, how long until its language client was ready, and
 // when the server's own thread answered initialize. The time is
 // written beside the results file; driver.mjs prints it and keeps it for `npm run bench`.
 import * as assert from 'node:assert/strict';
