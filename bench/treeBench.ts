@@ -2,7 +2,9 @@
  * The repository bench of `npm run bench`: generates the real-shaped tree (bench/tree.ts), then times,
  * as whole processes in the same run, `docplan check` cold (empty cache), warm (second run, nothing
  * changed) and without the cache on one thread, markdownlint-cli2 and rumdl over the same Markdown files,
- * and prints files/s and the ratios against markdownlint-cli2 next to the budgets. Nothing is asserted.
+ * and the floors of a remark-based check (`parseFloor.ts`: find, read and pre-scan the files; then parse
+ * the ones that pass; then build their models; no git, no rules), and prints files/s and the ratios
+ * against markdownlint-cli2 next to the budgets. Nothing is asserted.
  *
  * With `--runs N` every process but the uncached single-thread run is timed N times, alternating, and the
  * table shows medians: the wall time's, and the ratio's taken within each round (a shared machine's load
@@ -11,6 +13,7 @@
  *   node --import tsx bench/treeBench.ts [--quick] [--keep] [--runs N]
  */
 import { spawnSync } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +43,31 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The stages of `parseFloor.ts`, each timed as its own process, with their rows' names. */
+const FLOOR_STAGES: [string, string][] = [
+  ['read', 'floor: find, read and pre-scan the files'],
+  ['parse', 'floor: + parse the docs that pass (remark)'],
+  ['model', 'floor: + build their models (no git, no rules)'],
+];
+
+/** Bundles `parseFloor.ts` the way the CLI is bundled (minified, CommonJS), into `dir`; returns its path. */
+function bundleFloor(dir: string): string {
+  const outfile = join(dir, 'parse-floor.js');
+  buildSync({
+    entryPoints: [join(REPO, 'bench', 'parseFloor.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    outfile,
+    logLevel: 'warning',
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  return outfile;
+}
+
 /** Generates the tree, runs every tool, prints the table. */
 export function treeBench(options: { quick?: boolean; keep?: boolean; runs?: number } = {}): void {
   const runs = Math.max(1, options.runs ?? 1);
@@ -53,6 +81,7 @@ export function treeBench(options: { quick?: boolean; keep?: boolean; runs?: num
     const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.mjs', '--production'], { cwd: REPO, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build -- --production failed');
     const docplan = [join(REPO, 'bin', 'docplan.js'), 'check', '.'];
+    const floor = bundleFloor(dir);
     // A git wrapper that counts the git processes one uncached run starts.
     const gitLog = join(dir, 'git-calls.log');
     const wrapperDir = join(dir, 'bin');
@@ -71,7 +100,8 @@ export function treeBench(options: { quick?: boolean; keep?: boolean; runs?: num
       const warm = timeProcess('docplan check, warm (second run, nothing changed)', process.execPath, docplan, root);
       const markdownlint = timeProcess('markdownlint-cli2 0.24', join(BIN, 'markdownlint-cli2'), ['**/*.md'], root);
       const rumdl = timeProcess('rumdl (native)', join(BIN, 'rumdl'), ['check', '.'], root);
-      const timed = [cold, warm, markdownlint, rumdl];
+      const floors = FLOOR_STAGES.map(([stage, name]) => timeProcess(name, process.execPath, [floor, root, stage], root));
+      const timed = [cold, warm, markdownlint, rumdl, ...floors];
       if (round === 0) {
         timed.splice(2, 0, timeProcess('docplan check --no-cache --threads 1', process.execPath, [...docplan, '--no-cache', '--threads', '1'], root, { ...process.env, PATH: `${wrapperDir}:${process.env.PATH}` }));
         gitCalls = existsSync(gitLog) ? readFileSync(gitLog, 'utf8').trim().split('\n').filter(Boolean) : [];
