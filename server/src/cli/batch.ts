@@ -13,6 +13,7 @@ import type { DocKind } from '../model/types';
 import type { Finding } from '../rules/types';
 import { describeError, readDocument, rootRelative } from '../workspace/files';
 import { FolderWorkspace } from '../workspace/workspace';
+import { snapshotIndex } from './snapshotIndex';
 
 /** One document to check. */
 export interface BatchItem {
@@ -73,7 +74,7 @@ export class FolderWorkspaces {
     let folder = this.folders.get(root);
     if (!folder) {
       // A check run reads a snapshot of the tree: files and listings are read once, not re-validated per use.
-      folder = new FolderWorkspace(root, { validate: 'events', git: this.git, wordIndex: true });
+      folder = new FolderWorkspace(root, { validate: 'events', git: this.git, wordIndex: true, buildIndex: snapshotIndex });
       this.folders.set(root, folder);
     }
     return folder;

@@ -16,10 +16,10 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stat
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { contentIdOf } from '../workspace/fileCache';
-import { FileIndex } from '../workspace/fileIndex';
 import { GIT_ENV, SAFE_CONFIG } from '../workspace/gitBatch';
 import type { DocOutcome } from './batch';
 import { directoriesUnchanged, directoryStamps } from './directoryStamps';
+import { snapshotIndex } from './snapshotIndex';
 
 /** Cache file name inside the cache location. */
 export const CACHE_FILE = 'check-cache.json';
@@ -74,6 +74,8 @@ export class CheckCache {
   private readonly fresh: Record<string, Entry> = {};
   private readonly folders: Record<string, FolderStamp>;
   private readonly folderKeys = new Map<string, string>();
+  /** Directory stamps this run already took, by folder root (see `useStamps`). */
+  private readonly takenStamps = new Map<string, [string, string][]>();
   /** Why the cache file was not used (corrupt, foreign, older version), or null. */
   readonly discarded: string | null;
 
@@ -114,10 +116,19 @@ export class CheckCache {
   folderKey(root: string): string {
     const known = this.folderKeys.get(root);
     if (known !== undefined) return known;
-    const { key, stamp } = folderState(root, this.folders[root]);
+    const { key, stamp } = folderState(root, this.folders[root], this.takenStamps.get(root));
     this.folders[root] = stamp;
     this.folderKeys.set(root, key);
     return key;
+  }
+
+  /**
+   * Directory stamps of `root` taken at the start of this run (the run recorder's, before anything was
+   * read): a folder state that needs new stamps uses them instead of walking the folder again. Stamps
+   * older than the listing they go with only make the next run re-walk sooner, never trust a stale one.
+   */
+  useStamps(root: string, dirs: [string, string][]): void {
+    this.takenStamps.set(root, dirs);
   }
 
   /**
@@ -208,7 +219,7 @@ interface FolderStamp {
 /** Hash of the file index's listing of `root` (what reference resolution sees). */
 function listingHash(root: string): string {
   const hash = createHash('sha1');
-  for (const path of [...FileIndex.build(root).allFiles()].sort()) hash.update(path).update('\0');
+  for (const path of [...snapshotIndex(root).allFiles()].sort()) hash.update(path).update('\0');
   return hash.digest('hex');
 }
 
@@ -231,14 +242,15 @@ function gitState(root: string): string {
 /**
  * What a DocPlan doc's findings depend on in its folder besides the files it read: the list of files (a
  * created or deleted file changes a reference's fate) and the git state (HEAD and the index: drift and
- * renames). The listing is re-walked only when a directory stamp moved since `previous`.
+ * renames). The listing is re-walked only when a directory stamp moved since `previous`; `taken` are stamps
+ * this run already took of the folder.
  */
-export function folderState(root: string, previous?: FolderStamp): { key: string; stamp: FolderStamp } {
+export function folderState(root: string, previous?: FolderStamp, taken?: [string, string][]): { key: string; stamp: FolderStamp } {
   let stamp: FolderStamp | null = null;
   if (previous && Array.isArray(previous.dirs) && typeof previous.listing === 'string') {
     if (directoriesUnchanged(root, previous.dirs)) stamp = previous;
   }
-  stamp ??= { dirs: directoryStamps(root), listing: listingHash(root) };
+  stamp ??= { dirs: taken ?? directoryStamps(root), listing: listingHash(root) };
   return { key: createHash('sha1').update(`${stamp.listing}\0git:${gitState(root)}`).digest('hex'), stamp };
 }
 

@@ -123,6 +123,8 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   };
 
   const cache = values.cache === false || values.fix ? null : openCache(io, root, values['cache-location']);
+  // The recorder stamped the root's directories before anything was read: the cache needs the same stamps.
+  if (cache !== null && recorder !== null) cache.useStamps(root, recorder.dirStamps);
   const configHashes = configs.map((each) => hashText(JSON.stringify(each)));
   const workspaceKey = (folderRoot: string) => cache?.folderKey(folderRoot) ?? '';
 

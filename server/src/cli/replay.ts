@@ -206,6 +206,11 @@ export class RunRecorder {
     return new RunRecorder(where, bundleStamp(bundle), git, directoryStamps(where.root, where.cacheDir));
   }
 
+  /** The root's directory stamps, taken when the recording started (the check cache reuses them). */
+  get dirStamps(): [string, string][] {
+    return this.dirs;
+  }
+
   /** The root the record was located with (the caller's must be the same). */
   get root(): string {
     return this.where.root;

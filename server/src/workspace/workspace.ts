@@ -28,6 +28,8 @@ export interface FolderWorkspaceOptions {
   git: boolean;
   /** Keep an identifier index of the folder's code for symbol and line searches (CLI runs; costs memory). */
   wordIndex?: boolean;
+  /** Where the file index comes from (default: a walk of the folder on first use); the CLI shares one per run. */
+  buildIndex?: (root: string) => FileIndex;
 }
 
 /** What a rule gets for the document it checks. */
@@ -51,12 +53,14 @@ export class FolderWorkspace {
   /** Which code files hold an identifier (null unless asked for: see `FolderWorkspaceOptions.wordIndex`). */
   readonly wordIndex: WordIndex | null;
   private fileIndex: FileIndex | null = null;
+  private readonly buildIndex: (root: string) => FileIndex;
   private pathResolver: PathResolver | null = null;
   /** What each written path names, per doc folder: remembered until a file event (the index's own freshness). */
   private readonly targets = new Map<string, ReferenceTarget>();
 
   constructor(root: string, options: FolderWorkspaceOptions) {
     this.root = resolve(root);
+    this.buildIndex = options.buildIndex ?? ((folder) => FileIndex.build(folder));
     this.files = new FileCache({ validate: options.validate });
     this.symbols = new SymbolIndex(this.files);
     this.git = options.git ? new GitHistory(this.root, this.files) : null;
@@ -76,7 +80,7 @@ export class FolderWorkspace {
 
   /** The file index, built on first use (a synchronous walk of the folder). */
   get index(): FileIndex {
-    this.fileIndex ??= FileIndex.build(this.root);
+    this.fileIndex ??= this.buildIndex(this.root);
     return this.fileIndex;
   }
 

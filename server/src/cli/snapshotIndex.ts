@@ -1,0 +1,20 @@
+/**
+ * The file index of each folder for the whole of one CLI run. A run reads a snapshot of the tree, so the
+ * check's workspace and the cache's listing hash share one walk of the folder instead of making two.
+ * Each worker thread has its own (module state is per thread).
+ */
+import { resolve } from 'node:path';
+import { FileIndex } from '../workspace/fileIndex';
+
+const indexes = new Map<string, FileIndex>();
+
+/** The index of the folder at `root`, walked on first use in this process (or thread). */
+export function snapshotIndex(root: string): FileIndex {
+  const key = resolve(root);
+  let index = indexes.get(key);
+  if (!index) {
+    index = FileIndex.build(key);
+    indexes.set(key, index);
+  }
+  return index;
+}
