@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { git } from '../helpers/git';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -218,6 +218,22 @@ describe('file cache', () => {
     writeFileSync(join(root, 'a.txt'), 'one\ntwo\nthree\nfour\nfive\n');
     const changed = cache.info(join(root, 'a.txt'));
     assert.ok(changed.ok && changed.lineCount === 5, 'stat validation sees the change');
+  });
+
+  it('tells the stat and content id it read a file with, without reading it again', () => {
+    const root = tempTree({ 'a.txt': 'one\ntwo\n' });
+    const path = join(root, 'a.txt');
+    const cache = new FileCache({ validate: 'events' });
+    assert.equal(cache.readStamp(path), null, 'nothing before the file is read');
+    assert.ok(cache.text(path).ok);
+    const stats = statSync(path);
+    // git's blob id of the same bytes, and the file's size, mtime and inode.
+    const blob = execFileSync('git', ['hash-object', path], { encoding: 'utf8' }).trim();
+    assert.deepEqual(cache.readStamp(path), { stat: `${stats.size}:${stats.mtimeMs}:${stats.ino}`, contentId: blob });
+    writeFileSync(path, 'changed since\n');
+    assert.deepEqual(cache.readStamp(path), { stat: `${stats.size}:${stats.mtimeMs}:${stats.ino}`, contentId: blob }, 'what was read, not what is there now');
+    cache.info(join(root, 'missing.txt'));
+    assert.equal(cache.readStamp(join(root, 'missing.txt')), null, 'a missing file has no stamp');
   });
 
   it('skips binary files, directories, FIFOs and missing files with a reason', () => {

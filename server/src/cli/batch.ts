@@ -60,6 +60,11 @@ export interface DocOutcome {
   fixesApplied: number;
   /** Absolute paths of the files the check read (when `record`), sorted. */
   reads: string[];
+  /**
+   * For each of `reads`, its stat key and content id as the check read it, or null when the check did not
+   * read its bytes (a missing file, a path asked about): the cache then takes them itself.
+   */
+  readStamps: ({ stat: string; contentId: string } | null)[];
 }
 
 /** Optional replacement of `fixAllText` (the CLI's test seam). */
@@ -86,7 +91,7 @@ export class FolderWorkspaces {
 }
 
 function emptyOutcome(): DocOutcome {
-  return { skipped: null, prescanSkipped: false, kind: null, profile: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [] };
+  return { skipped: null, prescanSkipped: false, kind: null, profile: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [], readStamps: [] };
 }
 
 /** Checks `items` (in order) and returns one outcome per item. Never rejects. */
@@ -167,6 +172,7 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
         if (files) files.recorder = null;
       }
       outcome.reads = [...reads].sort();
+      outcome.readStamps = files ? outcome.reads.map((path) => files.readStamp(path)) : outcome.reads.map(() => null);
     }
     phase('check', since);
     return outcomes;

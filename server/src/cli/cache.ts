@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { contentIdOf } from '../workspace/fileCache';
+import { contentIdOf, statKey } from '../workspace/fileCache';
 import { GIT_ENV, SAFE_CONFIG } from '../workspace/gitBatch';
 import type { DocOutcome } from './batch';
 import { directoriesUnchanged, directoryStamps } from './directoryStamps';
@@ -51,10 +51,6 @@ interface CacheFile {
 /** sha1 of a string, hex. */
 export function hashText(text: string): string {
   return createHash('sha1').update(text).digest('hex');
-}
-
-function statKey(stats: Stats): string {
-  return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
 }
 
 /** The stat key and content id of a file now (null id: missing, unreadable or not a file). */
@@ -165,13 +161,16 @@ export class CheckCache {
     return (this.fresh[path]?.deps ?? []).map(([dep]) => dep);
   }
 
-  /** Stores the outcome of a check; `reads` are the files it read (their content ids are taken now). */
+  /**
+   * Stores the outcome of a check; `reads` are the files it read, with the stat and content id the check
+   * read them with where it has them (the others are taken now).
+   */
   store(path: string, docHash: string, configHash: string, workspaceKey: string | null, outcome: DocOutcome): void {
-    const deps: Dependency[] = outcome.reads.map((dep) => {
-      const now = probe(dep);
-      return [dep, now.stat, now.contentId];
+    const deps: Dependency[] = outcome.reads.map((dep, at) => {
+      const read = outcome.readStamps[at] ?? probe(dep);
+      return [dep, read.stat, read.contentId];
     });
-    this.fresh[path] = { doc: docHash, config: configHash, workspace: workspaceKey, deps, outcome: { ...outcome, reads: [] } };
+    this.fresh[path] = { doc: docHash, config: configHash, workspace: workspaceKey, deps, outcome: { ...outcome, reads: [], readStamps: [] } };
   }
 
   /** Writes the entries of this run (entries of files not seen this run are kept). Returns an error message or null. */

@@ -40,6 +40,8 @@ export interface FileInfo {
   textAvailable: boolean;
   /** Content id: git's blob id of the bytes (same bytes, same id, whatever the file's times say). */
   contentId: string;
+  /** `statKey` of the file as it was stat'ed before these bytes were read. */
+  statKey: string;
 }
 
 /** The text of a file, split into lines (without line terminators; a trailing `\r` is removed). */
@@ -70,6 +72,14 @@ interface Entry {
   signature: string;
   info: FileInfo | Skipped;
   text: FileText | null;
+}
+
+/**
+ * Size, mtime and inode: the stat the CLI cache keeps beside a file's content id (the content is read
+ * again only when this moved).
+ */
+export function statKey(stats: Stats): string {
+  return `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
 }
 
 /** Stat signature of a file. */
@@ -194,6 +204,15 @@ export class FileCache {
     this.entries.delete(absPath);
   }
 
+  /**
+   * The stat key and content id of a file as this cache read it, without touching the disk; null when it
+   * has not read the file (or could not).
+   */
+  readStamp(absPath: string): { stat: string; contentId: string } | null {
+    const info = this.entries.get(absPath)?.info;
+    return info?.ok ? { stat: info.statKey, contentId: info.contentId } : null;
+  }
+
   /** True when entries are trusted until `invalidate` (no stat per read): a run over a snapshot, or a watched tree. */
   get trustsEntries(): boolean {
     return this.validate === 'events';
@@ -257,7 +276,7 @@ export class FileCache {
         const contentId = blobHash(bytes.length).update(bytes).digest('hex');
         return {
           signature,
-          info: { ok: true, size: read, signature, lineCount: lines.length, textAvailable: true, contentId },
+          info: { ok: true, size: read, signature, lineCount: lines.length, textAvailable: true, contentId, statKey: statKey(stats) },
           text: { ok: true, signature, text, lines },
         };
       }
@@ -280,7 +299,7 @@ export class FileCache {
       const lineCount = position === 0 ? 0 : newlines + (last === 10 ? 0 : 1);
       // A file that grew while being read gets an id no blob has: it will not match anything cached.
       const contentId = position === fstats.size ? hash.digest('hex') : `changed:${signature}`;
-      return { signature, info: { ok: true, size: position, signature, lineCount, textAvailable: false, contentId }, text: null };
+      return { signature, info: { ok: true, size: position, signature, lineCount, textAvailable: false, contentId, statKey: statKey(stats) }, text: null };
     } catch (error) {
       return { signature, info: errorReason(absPath, error), text: null };
     } finally {
