@@ -9,6 +9,9 @@ import { join } from 'node:path';
 /** The stamp of a file that does not exist. */
 const MISSING = 'missing:ENOENT';
 
+/** The files of a directory that shape its listing and configuration, in stamp order. */
+const STAMPED_FILES = ['.gitignore', '.docplan.json'];
+
 /** A file's stat as a string that moves with any write, chmod, replace or removal. */
 export function fileStamp(path: string): string {
   try {
@@ -30,17 +33,27 @@ export function fileStamp(path: string): string {
  * directories have neither file, so this halves a replay's `stat` calls.
  */
 export function directoryStamp(absDir: string, recorded?: string): string | null {
+  const own = ownStamp(absDir);
+  if (own === null) return null;
+  const before = recorded?.split('|');
+  const unmoved = before !== undefined && before.length === 3 && before[0] === own;
+  return withFiles(absDir, own, (index) => !(unmoved && before[index] === MISSING));
+}
+
+/** The directory's own mtime and inode, or null when it is not a directory (any more). */
+function ownStamp(absDir: string): string | null {
   try {
     const stats = statSync(absDir, { throwIfNoEntry: false });
-    if (!stats?.isDirectory()) return null;
-    const own = `${stats.mtimeMs}:${stats.ino}`;
-    const before = recorded?.split('|');
-    const unmoved = before !== undefined && before.length === 3 && before[0] === own;
-    const stampOf = (name: string, index: number) => (unmoved && before[index] === MISSING ? MISSING : fileStamp(join(absDir, name)));
-    return `${own}|${stampOf('.gitignore', 1)}|${stampOf('.docplan.json', 2)}`;
+    return stats?.isDirectory() ? `${stats.mtimeMs}:${stats.ino}` : null;
   } catch {
     return null;
   }
+}
+
+/** `own` with the stamps of the directory's `.gitignore` and `.docplan.json`, each stat'ed only when `ask(1 or 2)`. */
+function withFiles(absDir: string, own: string, ask: (index: number) => boolean): string {
+  const stampOf = (name: string, index: number) => (ask(index) ? fileStamp(join(absDir, name)) : MISSING);
+  return `${own}|${stampOf(STAMPED_FILES[0], 1)}|${stampOf(STAMPED_FILES[1], 2)}`;
 }
 
 /**
@@ -53,15 +66,22 @@ export function directoryStamps(root: string, skip?: string): [dir: string, stam
   while (stack.length > 0) {
     const dir = stack.pop()!;
     const abs = dir === '' ? root : join(root, dir);
-    const stamp = directoryStamp(abs);
-    if (stamp === null) continue;
-    out.push([dir, stamp]);
+    // The directory's own stat comes before its listing: an entry created after the stat moves the
+    // mtime, so the next run sees a changed stamp whatever the listing missed. The listing then says which
+    // of .gitignore and .docplan.json are there to be stat'ed (most directories have neither).
+    const own = ownStamp(abs);
+    if (own === null) continue;
     let entries;
     try {
       entries = readdirSync(abs, { withFileTypes: true });
     } catch {
+      // Unlistable: stamped all the same (both files asked for), with no directories below it.
+      out.push([dir, withFiles(abs, own, () => true)]);
       continue;
     }
+    const names = entries.map((entry) => entry.name);
+    const stamp = withFiles(abs, own, (index) => names.includes(STAMPED_FILES[index - 1]));
+    out.push([dir, stamp]);
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name === '.git' || entry.name === 'node_modules') continue;
       const child = dir === '' ? entry.name : `${dir}/${entry.name}`;
