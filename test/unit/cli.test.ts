@@ -346,6 +346,21 @@ describe('docplan check: finding files', () => {
     assert.deepEqual(explicit.entries.map((entry) => entry.file), ['build/plan.md', 'docs/plan.txt']);
   });
 
+  it('walks the folder afresh for each run in the same process: a file created between two runs is found', async () => {
+    const plan = readFileSync(join(FIXTURES, NO_GOAL), 'utf8').replace('- The request loop in the server module.', '- The request loop in `src/server/loop.ts`.');
+    // src/ exists, so that a path below it that is not there counts as a missing file.
+    const root = workspace({ 'docs/plan.md': plan, 'src/main.ts': 'export {};\n' });
+    for (const args of [['check', '--format', 'json'], ['check', '--format', 'json', '--no-cache']]) {
+      rmSync(join(root, 'src', 'server'), { recursive: true, force: true });
+      const before = await cli(args, root);
+      assert.match(before.stdout, /missing-file/, `${args.join(' ')}: the file is missing at first`);
+      mkdirSync(join(root, 'src', 'server'), { recursive: true });
+      writeFileSync(join(root, 'src', 'server', 'loop.ts'), 'export function loop() {}\n');
+      const after = await cli(args, root);
+      assert.doesNotMatch(after.stdout, /missing-file/, `${args.join(' ')}: the second run sees the new file`);
+    }
+  });
+
   it('expands globs, minus ignored files', async () => {
     const root = workspace({ '.gitignore': 'old.md\n', 'docs/a.md': `@${NO_GOAL}`, 'docs/old.md': `@${NO_GOAL}`, 'docs/sub/b.md': `@${LARGE}`, 'c.md': `@${NO_GOAL}` });
     const { entries } = await checkJson(['docs/**/*.md'], root);

@@ -14,6 +14,7 @@ import { CheckCache, hashText } from './cache';
 import { checkParallel, threadCount } from './workers';
 import { CHECK_OPTIONS } from './checkOptions';
 import { RunRecorder, SHARED_LIBRARIES } from './replay';
+import { forgetSnapshotIndexes } from './snapshotIndex';
 
 import { displayPath, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, loadConfigFile, parse, parseCount, parseSize, reportConfigProblems, UsageError, VERSION, workspaceRoot, type CliIo } from './invocation';
 
@@ -74,6 +75,8 @@ export async function runCheck(args: readonly string[], io: CliIo): Promise<numb
   const maxDocMs = values['max-doc-ms'] === undefined ? DEFAULT_MAX_DOC_MS : parseCount('--max-doc-ms', values['max-doc-ms']);
   const overrides = ruleOverrides(values.rule);
   const root = workspaceRoot(io, values.root);
+  // This run's snapshot of the tree starts now, whatever an earlier run in this process saw.
+  forgetSnapshotIndexes();
   // Record this run for the light entry's replay (cli/replay.ts): stamps first, stderr as it is written.
   let recorder = RunRecorder.start(['check', ...args], io, __filename);
   if (recorder !== null && recorder.root !== root) recorder = null;
