@@ -58,13 +58,12 @@ export interface DocOutcome {
   /** Problems writing fixes, or null. */
   fixError: string | null;
   fixesApplied: number;
-  /** Absolute paths of the files the check read (when `record`), sorted. */
-  reads: string[];
   /**
-   * For each of `reads`, its stat key and content id as the check read it, or null when the check did not
-   * read its bytes (a missing file, a path asked about): the cache then takes them itself.
+   * The files the check read (when `record`), sorted by absolute path, each with the stat key and content
+   * id it was read with, or null when the check did not read its bytes (a missing file, a path asked
+   * about): the cache then takes them itself.
    */
-  readStamps: ({ stat: string; contentId: string } | null)[];
+  reads: { path: string; stamp: { stat: string; contentId: string } | null }[];
 }
 
 /** Optional replacement of `fixAllText` (the CLI's test seam). */
@@ -91,7 +90,7 @@ export class FolderWorkspaces {
 }
 
 function emptyOutcome(): DocOutcome {
-  return { skipped: null, prescanSkipped: false, kind: null, profile: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [], readStamps: [] };
+  return { skipped: null, prescanSkipped: false, kind: null, profile: null, disabled: false, notes: [], ruleErrors: [], findings: [], internalError: null, fixError: null, fixesApplied: 0, reads: [] };
 }
 
 /** Checks `items` (in order) and returns one outcome per item. Never rejects. */
@@ -171,8 +170,7 @@ export async function checkBatch(items: readonly BatchItem[], settings: BatchSet
       } finally {
         if (files) files.recorder = null;
       }
-      outcome.reads = [...reads].sort();
-      outcome.readStamps = files ? outcome.reads.map((path) => files.readStamp(path)) : outcome.reads.map(() => null);
+      outcome.reads = [...reads].sort().map((path) => ({ path, stamp: files?.readStamp(path) ?? null }));
     }
     phase('check', since);
     return outcomes;

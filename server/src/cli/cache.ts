@@ -166,11 +166,11 @@ export class CheckCache {
    * read them with where it has them (the others are taken now).
    */
   store(path: string, docHash: string, configHash: string, workspaceKey: string | null, outcome: DocOutcome): void {
-    const deps: Dependency[] = outcome.reads.map((dep, at) => {
-      const read = outcome.readStamps[at] ?? probe(dep);
+    const deps: Dependency[] = outcome.reads.map(({ path: dep, stamp }) => {
+      const read = stamp ?? probe(dep);
       return [dep, read.stat, read.contentId];
     });
-    this.fresh[path] = { doc: docHash, config: configHash, workspace: workspaceKey, deps, outcome: { ...outcome, reads: [], readStamps: [] } };
+    this.fresh[path] = { doc: docHash, config: configHash, workspace: workspaceKey, deps, outcome: { ...outcome, reads: [] } };
   }
 
   /** Writes the entries of this run (entries of files not seen this run are kept). Returns an error message or null. */

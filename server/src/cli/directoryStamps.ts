@@ -9,7 +9,7 @@ import { join } from 'node:path';
 /** The stamp of a file that does not exist. */
 const MISSING = 'missing:ENOENT';
 
-/** The files of a directory that shape its listing and configuration, in stamp order. */
+/** The files of a directory that shape its listing and configuration, in stamp order (parts 1 and 2). */
 const STAMPED_FILES = ['.gitignore', '.docplan.json'];
 
 /** A file's stat as a string that moves with any write, chmod, replace or removal. */
@@ -37,7 +37,7 @@ export function directoryStamp(absDir: string, recorded?: string): string | null
   if (own === null) return null;
   const before = recorded?.split('|');
   const unmoved = before !== undefined && before.length === 3 && before[0] === own;
-  return withFiles(absDir, own, (index) => !(unmoved && before[index] === MISSING));
+  return withFiles(absDir, own, (_, part) => !(unmoved && before[part] === MISSING));
 }
 
 /** The directory's own mtime and inode, or null when it is not a directory (any more). */
@@ -50,10 +50,12 @@ function ownStamp(absDir: string): string | null {
   }
 }
 
-/** `own` with the stamps of the directory's `.gitignore` and `.docplan.json`, each stat'ed only when `ask(1 or 2)`. */
-function withFiles(absDir: string, own: string, ask: (index: number) => boolean): string {
-  const stampOf = (name: string, index: number) => (ask(index) ? fileStamp(join(absDir, name)) : MISSING);
-  return `${own}|${stampOf(STAMPED_FILES[0], 1)}|${stampOf(STAMPED_FILES[1], 2)}`;
+/**
+ * `own` with the stamps of the directory's `.gitignore` and `.docplan.json` (parts 1 and 2 of the stamp),
+ * each stat'ed only when `ask` says it may be there.
+ */
+function withFiles(absDir: string, own: string, ask: (name: string, part: number) => boolean): string {
+  return [own, ...STAMPED_FILES.map((name, at) => (ask(name, at + 1) ? fileStamp(join(absDir, name)) : MISSING))].join('|');
 }
 
 /**
@@ -80,7 +82,7 @@ export function directoryStamps(root: string, skip?: string): [dir: string, stam
       continue;
     }
     const names = entries.map((entry) => entry.name);
-    const stamp = withFiles(abs, own, (index) => names.includes(STAMPED_FILES[index - 1]));
+    const stamp = withFiles(abs, own, (name) => names.includes(name));
     out.push([dir, stamp]);
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name === '.git' || entry.name === 'node_modules') continue;
