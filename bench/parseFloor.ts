@@ -7,14 +7,14 @@
  *
  *   node <bundle of this file> <root> read|parse|model
  */
-import { relative } from 'node:path';
+import { resolve } from 'node:path';
 import { buildDocument } from '../server/src/check';
 import { defaultConfig } from '../server/src/config/config';
 import { parseMarkdown } from '../server/src/model/parse';
 import { mayBeDocPlanDoc } from '../server/src/model/prescan';
-import { collectFiles, readDocument } from '../server/src/workspace/files';
+import { collectFiles, readDocument, rootRelative } from '../server/src/workspace/files';
 
-const root = process.argv[2] ?? '.';
+const root = resolve(process.argv[2] ?? '.');
 const stage = process.argv[3] ?? 'parse';
 const config = defaultConfig();
 const extraWords = Object.values(config.sectionSynonyms).flat();
@@ -23,7 +23,7 @@ let kinds = 0;
 for (const path of collectFiles(['.'], { cwd: root, root }).files) {
   const read = readDocument(path, 1 << 24);
   if (!read.ok) continue;
-  const rel = relative(root, path).split('\\').join('/');
+  const rel = rootRelative(root, path);
   if (!mayBeDocPlanDoc(read.text, { path: rel, include: config.include, extraWords })) continue;
   parsed++;
   if (stage === 'read') continue;

@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
+import { nodeBundleOptions } from '../scripts/bundleOptions';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -53,18 +54,7 @@ const FLOOR_STAGES: [string, string][] = [
 /** Bundles `parseFloor.ts` the way the CLI is bundled (minified, CommonJS), into `dir`; returns its path. */
 function bundleFloor(dir: string): string {
   const outfile = join(dir, 'parse-floor.js');
-  buildSync({
-    entryPoints: [join(REPO, 'bench', 'parseFloor.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    outfile,
-    logLevel: 'warning',
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  buildSync({ ...nodeBundleOptions(true), entryPoints: [join(REPO, 'bench', 'parseFloor.ts')], outfile });
   return outfile;
 }
 

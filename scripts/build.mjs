@@ -4,21 +4,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { WASM_ASSETS } from '../server/src/workspace/grammars.ts';
+import { nodeBundleOptions } from './bundleOptions.ts';
 
 const production = process.argv.includes('--production');
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  logLevel: 'warning',
-  // Some dependencies ship ESM that reads import.meta.url (tinyglobby's createRequire); in a CommonJS
-  // bundle that is undefined, so give it the bundle's own file URL.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-};
+const common = nodeBundleOptions(production);
 
 /**
  * The packages both the language server and the CLI's checker import. They are bundled once, into
